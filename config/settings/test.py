@@ -1,0 +1,19 @@
+"""Tests run against a real PostgreSQL (127.0.0.1) unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/trusted_trader"
+    ),
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-uploads"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = False
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")

@@ -1,0 +1,43 @@
+"""Writing the audit trail. Called inside the transaction of the change it records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    obj: models.Model,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    company_id: int | None = None,
+) -> AuditEvent:
+    if company_id is None:
+        company_id = getattr(obj, "company_id", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_role=actor.role if actor is not None else "system",
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        company_id=company_id,
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        note=note or "",
+    )
+
+
+def audit_history(*, obj: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.for_object(obj).select_related("actor")

@@ -1,0 +1,111 @@
+"""Reads for companies, catalogues, applications and memberships, scoped by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.roles import scope_for
+
+from .models import (
+    Application,
+    CatalogueVersion,
+    ChangeNotice,
+    Company,
+    EvidenceFile,
+    Membership,
+    Programme,
+    Requirement,
+    SecurityProfile,
+)
+
+
+def catalogue_current(*, programme: str = Programme.PIP) -> CatalogueVersion:
+    """The version in force: the latest whose effective date has come."""
+    from core.dates import agency_today
+
+    catalogue = (
+        CatalogueVersion.objects.filter(programme=programme, effective_from__lte=agency_today())
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+    if catalogue is None:
+        raise DomainError(_("No requirements catalogue is in force for %(programme)s.")
+                          % {"programme": programme}, code="no_catalogue")
+    return catalogue
+
+
+def profile_missing_items(*, profile: SecurityProfile) -> list[dict[str, str]]:
+    """What stops the profile from being complete: each mandatory requirement without an
+    answer, and each requirement needing evidence whose answer has none attached."""
+    requirements = (
+        Requirement.objects.filter(area__catalogue_id=profile.catalogue_id)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    answers = {
+        a["requirement_id"]: a
+        for a in profile.answers.annotate(n_evidence=models.Count("evidence")).values(
+            "requirement_id", "implementation", "n_evidence"
+        )
+    }
+    missing: list[dict[str, str]] = []
+    for req in requirements:
+        answer = answers.get(req.pk)
+        if answer is None:
+            if req.is_mandatory:
+                missing.append({"code": req.code, "area": req.area.code,
+                                "reason": str(_("Not answered."))})
+            continue
+        if (
+            req.evidence_required
+            and answer["implementation"] != "not_applicable"
+            and answer["n_evidence"] == 0
+        ):
+            missing.append({"code": req.code, "area": req.area.code,
+                            "reason": str(_("A supporting document is required."))})
+    return missing
+
+
+def profile_completeness(*, profile: SecurityProfile) -> dict[str, Any]:
+    """Per area and overall: how many requirements are answered (with evidence if needed)."""
+    missing = {m["code"] for m in profile_missing_items(profile=profile)}
+    areas: dict[str, dict[str, Any]] = {}
+    for req in Requirement.objects.filter(area__catalogue_id=profile.catalogue_id).select_related("area"):
+        entry = areas.setdefault(req.area.code, {"area": req.area, "total": 0, "complete": 0})
+        if req.is_mandatory or req.evidence_required:
+            entry["total"] += 1
+            entry["complete"] += req.code not in missing
+    total = sum(a["total"] for a in areas.values())
+    complete = sum(a["complete"] for a in areas.values())
+    return {"areas": list(areas.values()), "total": total, "complete": complete,
+            "percent": round(100 * complete / total) if total else 100}
+
+
+# One scoping function per model: every page and API reaches these objects only through them.
+
+def company_list_for(*, user: Any) -> models.QuerySet[Company]:
+    return scope_for(Company, user=user)
+
+
+def application_list_for(*, user: Any) -> models.QuerySet[Application]:
+    return scope_for(Application, user=user).select_related("company", "profile")
+
+
+def security_profile_list_for(*, user: Any) -> models.QuerySet[SecurityProfile]:
+    return scope_for(SecurityProfile, user=user)
+
+
+def evidence_list_for(*, user: Any) -> models.QuerySet[EvidenceFile]:
+    return scope_for(EvidenceFile, user=user)
+
+
+def membership_list_for(*, user: Any) -> models.QuerySet[Membership]:
+    return scope_for(Membership, user=user).select_related("company")
+
+
+def change_notice_list_for(*, user: Any) -> models.QuerySet[ChangeNotice]:
+    return scope_for(ChangeNotice, user=user)

@@ -1,0 +1,687 @@
+"""Writes for companies, applications, security profiles and memberships.
+
+Each lifecycle transition has one service here; it runs through
+:func:`core.transitions.transition_run` (lock, permission, state check, save, audit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.dates import agency_today, membership_expiry
+from core.errors import DomainError, Incomplete
+from core.identifiers import application_reference_next, member_number_next
+from core.models import Role
+from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check
+from core.transitions import transition_run
+
+from .models import (
+    Application,
+    BusinessType,
+    CatalogueVersion,
+    ChangeNotice,
+    Company,
+    CompanyUser,
+    EvidenceFile,
+    InformationRequest,
+    Membership,
+    ProfileAnswer,
+    Programme,
+    Requirement,
+    RequirementArea,
+    SecurityProfile,
+    Site,
+)
+from .selectors import catalogue_current, profile_missing_items
+
+if TYPE_CHECKING:
+    from core.models import User
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+# --- Companies --------------------------------------------------------------------------
+
+
+def company_create(
+    *,
+    actor: User,
+    legal_name: str,
+    business_number: str,
+    country: str = "CA",
+    operating_name: str = "",
+    business_types: Iterable[BusinessType] = (),
+    **details: Any,
+) -> Company:
+    """A trader registers their company and becomes its signing authority."""
+    if actor.role != Role.TRADER:
+        permission_check(actor=actor, roles=OFFICERS, action="create_company", company_id=None)
+    company = Company(
+        legal_name=legal_name,
+        operating_name=operating_name,
+        business_number=business_number.replace(" ", "").upper(),
+        country=country.upper(),
+        **details,
+    )
+    company.full_clean()
+    with transaction.atomic():
+        company.save()
+        company.business_types.set(list(business_types))
+        if actor.role == Role.TRADER:
+            CompanyUser.objects.create(
+                company=company, user=actor, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
+            )
+        audit_record(actor=actor, obj=company, action="company_created", company_id=company.pk)
+    return company
+
+
+def company_user_add(
+    *, company: Company, user: User, company_role: str, actor: User
+) -> CompanyUser:
+    _require_signing_authority(company=company, actor=actor, action="add_company_user")
+    link = CompanyUser(company=company, user=user, company_role=company_role)
+    link.full_clean()
+    with transaction.atomic():
+        link.save()
+        audit_record(actor=actor, obj=link, action="company_user_added", note=company_role)
+    return link
+
+
+def _require_signing_authority(*, company: Company, actor: User, action: str) -> None:
+    permission_check(actor=actor, roles=TRADER_ONLY | OFFICERS, action=action, company_id=company.pk)
+    if actor.role == Role.TRADER and not CompanyUser.objects.filter(
+        company=company, user=actor, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
+    ).exists():
+        raise DomainError(_("Only the company's signing authority may do this."), code="not_permitted")
+
+
+def site_create(*, company: Company, actor: User, name: str, street_address: str, city: str,
+                **details: Any) -> Site:
+    permission_check(actor=actor, roles=TRADER_ONLY | OFFICERS, action="add_site", company_id=company.pk)
+    site = Site(company=company, name=name, street_address=street_address, city=city, **details)
+    site.full_clean()
+    with transaction.atomic():
+        site.save()
+        audit_record(actor=actor, obj=site, action="site_added")
+    return site
+
+
+# --- Catalogues -------------------------------------------------------------------------
+
+
+def catalogue_load(*, data: dict[str, Any]) -> CatalogueVersion:
+    """Load one catalogue version from its data file. Loading the same version twice is a
+    no-op: a published version is never rewritten."""
+    existing = CatalogueVersion.objects.filter(
+        programme=data["programme"], version=data["version"]
+    ).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        catalogue = CatalogueVersion.objects.create(
+            programme=data["programme"],
+            version=data["version"],
+            title_en=data["title_en"],
+            title_fr=data["title_fr"],
+            effective_from=dt.date.fromisoformat(data["effective_from"]),
+        )
+        for area_order, area_data in enumerate(data["areas"], start=1):
+            area = RequirementArea.objects.create(
+                catalogue=catalogue,
+                code=area_data["code"],
+                name_en=area_data["name_en"],
+                name_fr=area_data["name_fr"],
+                order=area_order,
+            )
+            Requirement.objects.bulk_create(
+                Requirement(
+                    area=area,
+                    code=req["code"],
+                    text_en=req["text_en"],
+                    text_fr=req["text_fr"],
+                    level=req["level"],
+                    evidence_required=req["evidence_required"],
+                    ctpat_category=req["ctpat_category"],
+                    wco_condition=req["wco_condition"],
+                    order=order,
+                )
+                for order, req in enumerate(area_data["requirements"], start=1)
+            )
+    return catalogue
+
+
+# --- Security profiles ------------------------------------------------------------------
+
+
+def _profile_editable(profile: SecurityProfile) -> None:
+    if profile.submitted_at is not None:
+        raise DomainError(
+            _("This security profile was submitted on %(date)s and can no longer be changed.")
+            % {"date": timezone.localdate(profile.submitted_at).isoformat()},
+            code="profile_submitted",
+        )
+
+
+def profile_answer_save(
+    *,
+    profile: SecurityProfile,
+    requirement: Requirement,
+    implementation: str,
+    description: str,
+    actor: User,
+) -> ProfileAnswer:
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="answer_security_profile", company_id=profile.company_id
+    )
+    if requirement.area.catalogue_id != profile.catalogue_id:
+        raise ValidationError(
+            {"requirement": _("This requirement is not part of the profile's catalogue.")}
+        )
+    if implementation not in ProfileAnswer.Implementation.values:
+        raise ValidationError({"implementation": _("Choose how the requirement is implemented.")})
+    if implementation != ProfileAnswer.Implementation.NOT_APPLICABLE:
+        description = _require_text(
+            description, "description", _("Describe how the company meets this requirement.")
+        )
+    with transaction.atomic():
+        locked = SecurityProfile.objects.select_for_update().get(pk=profile.pk)
+        _profile_editable(locked)
+        answer, _created = ProfileAnswer.objects.update_or_create(
+            profile=locked,
+            requirement=requirement,
+            defaults={"implementation": implementation, "description": description, "updated_by": actor},
+        )
+    return answer
+
+
+EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+    "ods": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+EVIDENCE_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+}
+
+
+def evidence_check(*, upload: UploadedFile, field: str = "file") -> str:
+    """Refuse a file whose extension is not allowed, that is too large or empty, or whose
+    content does not match its extension. Returns the extension."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in EVIDENCE_SIGNATURES:
+        raise ValidationError(
+            {field: _("Files of this type are not accepted. Upload a PDF, an image (PNG, JPEG, "
+                      "GIF, WebP) or an office document (Word, Excel, PowerPoint, OpenDocument).")}
+        )
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError({field: _("The file is empty.")})
+    if size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+             % {"size": round(size / 1_048_576, 1), "limit": settings.EVIDENCE_MAX_BYTES // 1_048_576}}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES[ext]):
+        raise ValidationError(
+            {field: _("The file's content is not a .%(ext)s file; it may be damaged or renamed.")
+             % {"ext": ext}}
+        )
+    return ext
+
+
+def evidence_attach(*, answer: ProfileAnswer, upload: UploadedFile, actor: User) -> EvidenceFile:
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="attach_evidence", company_id=answer.profile.company_id
+    )
+    ext = evidence_check(upload=upload)
+    with transaction.atomic():
+        profile = SecurityProfile.objects.select_for_update().get(pk=answer.profile_id)
+        _profile_editable(profile)
+        evidence = EvidenceFile(
+            answer=answer,
+            original_name=(upload.name or "")[-255:],
+            content_type=EVIDENCE_CONTENT_TYPES[ext],
+            size=upload.size or 0,
+            uploaded_by=actor,
+        )
+        evidence.file.save(upload.name or f"evidence.{ext}", upload, save=False)
+        try:
+            evidence.save()
+        except Exception:
+            evidence.file.delete(save=False)  # nothing half-saved: no orphan file
+            raise
+    return evidence
+
+
+def profile_copy(*, source: SecurityProfile, catalogue: CatalogueVersion | None = None) -> SecurityProfile:
+    """A new, editable profile pre-filled from ``source`` (answers matched by requirement
+    code, evidence files shared), against ``catalogue`` (default: the same version)."""
+    catalogue = catalogue or source.catalogue
+    with transaction.atomic():
+        profile = SecurityProfile.objects.create(company_id=source.company_id, catalogue=catalogue)
+        _answers_carry_over(source=source, target=profile)
+    return profile
+
+
+def _answers_carry_over(*, source: SecurityProfile, target: SecurityProfile) -> None:
+    requirements = {
+        r.code: r for r in Requirement.objects.filter(area__catalogue_id=target.catalogue_id)
+    }
+    old = list(source.answers.select_related("requirement").prefetch_related("evidence"))
+    new_answers = [
+        ProfileAnswer(
+            profile=target,
+            requirement=requirements[a.requirement.code],
+            implementation=a.implementation,
+            description=a.description,
+            updated_by_id=a.updated_by_id,
+        )
+        for a in old
+        if a.requirement.code in requirements
+    ]
+    ProfileAnswer.objects.bulk_create(new_answers)
+    by_code = {a.requirement.code: a for a in target.answers.select_related("requirement")}
+    EvidenceFile.objects.bulk_create(
+        EvidenceFile(
+            answer=by_code[a.requirement.code],
+            file=e.file.name,
+            original_name=e.original_name,
+            content_type=e.content_type,
+            size=e.size,
+            uploaded_by_id=e.uploaded_by_id,
+        )
+        for a in old
+        if a.requirement.code in by_code
+        for e in a.evidence.all()
+    )
+
+
+def profile_rebase(*, profile: SecurityProfile, catalogue: CatalogueVersion) -> None:
+    """Move a draft profile onto a newer catalogue version, keeping answers by code."""
+    _profile_editable(profile)
+    if profile.catalogue_id == catalogue.pk:
+        return
+    old = SecurityProfile(pk=profile.pk, company_id=profile.company_id, catalogue_id=profile.catalogue_id)
+    snapshot = SecurityProfile.objects.create(company_id=profile.company_id, catalogue_id=profile.catalogue_id)
+    ProfileAnswer.objects.filter(profile=old).update(profile=snapshot)
+    profile.catalogue = catalogue
+    profile.save(update_fields=["catalogue", "updated_at"])
+    _answers_carry_over(source=snapshot, target=profile)
+    EvidenceFile.objects.filter(answer__profile=snapshot).delete()
+    snapshot.answers.all().delete()
+    snapshot.delete()
+
+
+# --- Applications -----------------------------------------------------------------------
+
+
+def application_create(
+    *,
+    company: Company,
+    actor: User,
+    programme: str = Application.ProgrammeChoice.PIP,
+    harmonized_ctpat: bool = False,
+    sites: Sequence[Site] = (),
+) -> Application:
+    permission_check(actor=actor, roles=TRADER_ONLY, action="start_application", company_id=company.pk)
+    if programme not in Application.ProgrammeChoice.values:
+        raise ValidationError({"programme": _("Choose PIP, CSA or both.")})
+    if any(site.company_id != company.pk for site in sites):
+        raise ValidationError({"sites": _("Choose sites of your own company.")})
+    catalogue = catalogue_current(programme=Programme.PIP)
+    now = timezone.now()
+    with transaction.atomic():
+        profile = SecurityProfile.objects.create(company=company, catalogue=catalogue)
+        application = Application.objects.create(
+            reference=application_reference_next(year=agency_today().year),
+            company=company,
+            programme=programme,
+            harmonized_ctpat=harmonized_ctpat,
+            profile=profile,
+            created_by=actor,
+            state_changed_at=now,
+        )
+        application.sites.set(sites)
+        audit_record(
+            actor=actor, obj=application, action="create", to_state=Application.State.DRAFT
+        )
+    return application
+
+
+def application_sites_set(*, application: Application, sites: Sequence[Site], actor: User) -> None:
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="change_sites", company_id=application.company_id
+    )
+    if application.state != Application.State.DRAFT:
+        raise DomainError(_("Sites can only be changed while the application is a draft."))
+    if any(site.company_id != application.company_id for site in sites):
+        raise ValidationError({"sites": _("Choose sites of your own company.")})
+    application.sites.set(sites)
+
+
+def application_missing_items(*, application: Application) -> list[dict[str, str]]:
+    missing = profile_missing_items(profile=application.profile)
+    if not application.sites.exists():
+        missing.insert(0, {"code": "sites", "area": "", "reason": str(_("List at least one site in scope."))})
+    return missing
+
+
+def _stamp(app: Application) -> None:
+    Application.objects.filter(pk=app.pk).update(state_changed_at=timezone.now())
+
+
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Submit a complete application; the catalogue version is fixed from here on."""
+
+    def check(app: Application) -> None:
+        current = catalogue_current(programme=Programme.PIP)
+        if app.profile.catalogue_id != current.pk:
+            profile_rebase(profile=app.profile, catalogue=current)
+        missing = application_missing_items(application=app)
+        if missing:
+            raise Incomplete(
+                _("The application cannot be submitted yet: %(count)s item(s) are missing.")
+                % {"count": len(missing)},
+                missing=missing,
+            )
+
+    def after(app: Application) -> None:
+        SecurityProfile.objects.filter(pk=app.profile_id).update(submitted_at=app.submitted_at)
+        _stamp(app)
+
+    return transition_run(
+        obj=application, action="submit", actor=actor, roles=TRADER_ONLY,
+        kwargs={"when": timezone.now()}, fields=["submitted_at"], check=check, after=after,
+    )
+
+
+def application_start_review(*, application: Application, actor: User) -> Application:
+    return transition_run(
+        obj=application, action="start_review", actor=actor, roles=OFFICERS,
+        kwargs={"officer": actor}, fields=["assigned_officer"], after=_stamp,
+    )
+
+
+def application_request_info(
+    *, application: Application, actor: User, message: str, deadline: dt.date
+) -> Application:
+    message = _require_text(message, "message", _("Write the information you need."))
+    if deadline <= agency_today():
+        raise ValidationError({"deadline": _("The deadline must be a date after today.")})
+
+    def after(app: Application) -> None:
+        InformationRequest.objects.create(
+            company_id=app.company_id, application=app, message=message, deadline=deadline,
+            requested_by=actor,
+        )
+        _stamp(app)
+
+    return transition_run(
+        obj=application, action="request_info", actor=actor, roles=OFFICERS, note=message,
+        after=after,
+    )
+
+
+def application_answer_info(*, application: Application, actor: User, response: str) -> Application:
+    response = _require_text(response, "response", _("Write your answer to the request."))
+
+    def after(app: Application) -> None:
+        InformationRequest.objects.filter(application=app, responded_at__isnull=True).update(
+            response=response, responded_at=timezone.now(), responded_by=actor
+        )
+        _stamp(app)
+
+    return transition_run(
+        obj=application, action="answer_info", actor=actor, roles=TRADER_ONLY, note=response,
+        after=after,
+    )
+
+
+def application_mark_eligible(*, application: Application, actor: User, note: str = "") -> Application:
+    return transition_run(
+        obj=application, action="mark_eligible", actor=actor, roles=OFFICERS, note=note, after=_stamp
+    )
+
+
+def application_mark_ineligible(*, application: Application, actor: User, reasons: str) -> Application:
+    reasons = _require_text(reasons, "reasons", _("Give the reasons the applicant is ineligible."))
+    return transition_run(
+        obj=application, action="mark_ineligible", actor=actor, roles=OFFICERS, note=reasons,
+        kwargs={"reasons": reasons, "when": timezone.now()},
+        fields=["decision_reason", "decided_at"], after=_stamp,
+    )
+
+
+def application_schedule_validation(*, application: Application, actor: User, note: str = "") -> Application:
+    """Called by the validations app when the initial site validation is scheduled."""
+    return transition_run(
+        obj=application, action="schedule_validation", actor=actor, roles=OFFICERS, note=note,
+        after=_stamp,
+    )
+
+
+def application_unschedule_validation(*, application: Application, actor: User, note: str = "") -> Application:
+    """Called by the validations app when the initial site validation is cancelled."""
+    return transition_run(
+        obj=application, action="unschedule_validation", actor=actor, roles=OFFICERS, note=note,
+        after=_stamp,
+    )
+
+
+def application_record_validation(*, application: Application, actor: User, note: str = "") -> Application:
+    """Called by the validations app when the initial site validation is completed."""
+    return transition_run(
+        obj=application, action="record_validation", actor=actor, roles=OFFICERS, note=note,
+        after=_stamp,
+    )
+
+
+def application_certify(*, application: Application, actor: User, note: str = "") -> Application:
+    """Certify: one membership per programme applied for, each with a member number,
+    today's certification date and an expiry four years later."""
+
+    def after(app: Application) -> None:
+        certified_on = agency_today()
+        for programme in app.programmes:
+            membership = Membership.objects.create(
+                company_id=app.company_id,
+                application=app,
+                programme=programme,
+                member_number=member_number_next(programme=programme),
+                certified_on=certified_on,
+                expires_on=membership_expiry(certified_on),
+                assigned_officer_id=app.assigned_officer_id,
+                state_changed_at=timezone.now(),
+            )
+            audit_record(
+                actor=actor, obj=membership, action="certify", to_state=Membership.State.ACTIVE,
+                note=note,
+            )
+        _stamp(app)
+
+    return transition_run(
+        obj=application, action="certify", actor=actor, roles=MANAGERS, note=note,
+        kwargs={"when": timezone.now()}, fields=["decided_at"], after=after,
+    )
+
+
+def application_deny(*, application: Application, actor: User, reasons: str) -> Application:
+    reasons = _require_text(reasons, "reasons", _("Give the reasons for the denial."))
+    return transition_run(
+        obj=application, action="deny", actor=actor, roles=MANAGERS, note=reasons,
+        kwargs={"reasons": reasons, "when": timezone.now()},
+        fields=["decision_reason", "decided_at"], after=_stamp,
+    )
+
+
+def application_withdraw(*, application: Application, actor: User, note: str = "") -> Application:
+    return transition_run(
+        obj=application, action="withdraw", actor=actor, roles=TRADER_ONLY, note=note,
+        kwargs={"when": timezone.now()}, fields=["decided_at"], after=_stamp,
+    )
+
+
+# --- Memberships ------------------------------------------------------------------------
+
+
+def _mstamp(m: Membership) -> None:
+    Membership.objects.filter(pk=m.pk).update(state_changed_at=timezone.now())
+
+
+def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
+    reason = _require_text(reason, "reason", _("Give the reason for the suspension."))
+    return transition_run(obj=membership, action="suspend", actor=actor, roles=MANAGERS,
+                          note=reason, after=_mstamp)
+
+
+def membership_reinstate(*, membership: Membership, actor: User, reason: str) -> Membership:
+    reason = _require_text(reason, "reason", _("Give the reason for the reinstatement."))
+    return transition_run(obj=membership, action="reinstate", actor=actor, roles=MANAGERS,
+                          note=reason, after=_mstamp)
+
+
+def membership_cancel(*, membership: Membership, actor: User, reason: str) -> Membership:
+    reason = _require_text(reason, "reason", _("Give the reason for the cancellation."))
+    return transition_run(obj=membership, action="cancel", actor=actor, roles=MANAGERS,
+                          note=reason, kwargs={"on": agency_today()}, fields=["cancelled_on"],
+                          after=_mstamp)
+
+
+def membership_lapse(*, membership: Membership, actor: User | None = None, note: str = "") -> Membership:
+    """A membership whose revalidation was not completed by its expiry lapses (the sweep
+    acts as the system, with actor=None)."""
+
+    def check(m: Membership) -> None:
+        if m.expires_on >= agency_today():
+            raise DomainError(
+                _("This membership is valid until %(date)s; it cannot lapse before then.")
+                % {"date": m.expires_on.isoformat()},
+                code="not_expired",
+            )
+
+    return transition_run(obj=membership, action="lapse", actor=actor, roles=MANAGERS | {SYSTEM},
+                          note=note, check=check, after=_mstamp)
+
+
+def membership_appeal(*, membership: Membership, actor: User, grounds: str) -> Membership:
+    grounds = _require_text(grounds, "grounds", _("Give the grounds of the appeal."))
+    return transition_run(obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY,
+                          note=grounds, after=_mstamp)
+
+
+def membership_allow_appeal(*, membership: Membership, actor: User, reason: str) -> Membership:
+    reason = _require_text(reason, "reason", _("Give the reason for the decision."))
+    return transition_run(obj=membership, action="allow_appeal", actor=actor, roles=MANAGERS,
+                          note=reason, fields=["cancelled_on"], after=_mstamp)
+
+
+def membership_uphold_cancellation(*, membership: Membership, actor: User, reason: str) -> Membership:
+    reason = _require_text(reason, "reason", _("Give the reason for the decision."))
+    return transition_run(obj=membership, action="uphold_cancellation", actor=actor,
+                          roles=MANAGERS, note=reason, after=_mstamp)
+
+
+def membership_renew(*, membership: Membership, actor: User, note: str = "") -> Membership:
+    """Renewal after a completed revalidation: four more years from the previous expiry.
+    Called by the revalidation app."""
+    fresh = Membership.objects.get(pk=membership.pk)
+    new_expiry = membership_expiry(fresh.expires_on)
+    return transition_run(
+        obj=membership, action="renew", actor=actor, roles=OFFICERS, note=note or
+        _("Renewed until %(date)s.") % {"date": new_expiry.isoformat()},
+        kwargs={"on": agency_today(), "new_expiry": new_expiry},
+        fields=["expires_on", "last_renewed_on"],
+    )
+
+
+def membership_assign_officer(*, membership: Membership, officer: User, actor: User) -> Membership:
+    permission_check(actor=actor, roles=MANAGERS, action="assign_officer", company_id=membership.company_id)
+    if officer.role not in (Role.OFFICER, Role.MANAGER):
+        raise ValidationError({"officer": _("Choose an officer.")})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked.assigned_officer = officer
+        locked.save(update_fields=["assigned_officer", "updated_at"])
+        audit_record(actor=actor, obj=locked, action="assign_officer", note=str(officer))
+    return locked
+
+
+# --- Change notices ---------------------------------------------------------------------
+
+
+def change_notice_submit(
+    *, company: Company, actor: User, kind: str, description: str, effective_on: dt.date,
+    membership: Membership | None = None,
+) -> ChangeNotice:
+    permission_check(actor=actor, roles=TRADER_ONLY, action="report_change", company_id=company.pk)
+    if kind not in ChangeNotice.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of change.")})
+    description = _require_text(description, "description", _("Describe the change."))
+    if membership is not None and membership.company_id != company.pk:
+        raise ValidationError({"membership": _("Choose one of your company's memberships.")})
+    with transaction.atomic():
+        notice = ChangeNotice.objects.create(
+            company=company, membership=membership, kind=kind, description=description,
+            effective_on=effective_on, reported_by=actor,
+        )
+        audit_record(actor=actor, obj=notice, action="report", to_state=notice.state,
+                     note=description)
+    return notice
+
+
+def change_notice_acknowledge(*, notice: ChangeNotice, actor: User, note: str = "") -> ChangeNotice:
+    return transition_run(obj=notice, action="acknowledge", actor=actor, roles=OFFICERS, note=note,
+                          kwargs={"note": note}, fields=["officer_note"])
+
+
+def change_notice_open_follow_up(
+    *, notice: ChangeNotice, actor: User, follow_up: str, note: str = ""
+) -> ChangeNotice:
+    """Record that a spot check or an early revalidation was opened for the notice (called
+    by the service that opens it, in its transaction)."""
+    if follow_up not in ("spot_check", "revalidation"):
+        raise ValidationError({"follow_up": _("Choose a spot check or an early revalidation.")})
+    return transition_run(obj=notice, action="open_follow_up", actor=actor, roles=OFFICERS,
+                          note=note, kwargs={"follow_up": follow_up, "note": note},
+                          fields=["follow_up", "officer_note"])
