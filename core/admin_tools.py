@@ -20,7 +20,9 @@ def service_action(
     """An admin action that calls ``service(<param>=obj, actor=request.user, **extra)`` for
     each selected object and reports each refusal by name."""
 
-    def action(modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    def action(
+        modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+    ) -> None:
         done = 0
         for obj in queryset:
             try:

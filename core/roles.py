@@ -38,7 +38,11 @@ def trader_company_ids(user: Any) -> models.QuerySet[Any]:
 
 
 def scope_for(model_or_qs: type[M] | models.QuerySet[M], *, user: Any) -> models.QuerySet[M]:
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     if user.role in STAFF_ROLES:

@@ -117,18 +117,30 @@ class EvidenceFileAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(StateReadOnlyAdmin):
-    list_display = ["reference", "company", "programme", "state", "submitted_at", "assigned_officer"]
+    list_display = [
+        "reference",
+        "company",
+        "programme",
+        "state",
+        "submitted_at",
+        "assigned_officer",
+    ]
     list_filter = ["state", "programme", "harmonized_ctpat"]
     search_fields = ["reference", "company__legal_name"]
     raw_id_fields = ["company", "profile", "assigned_officer", "created_by"]
     state_fields = ("state", "state_changed_at", "submitted_at", "decided_at", "reference")
     actions = [
-        service_action(services.application_start_review, param="application",
-                       description=_("Start the eligibility review")),
-        service_action(services.application_mark_eligible, param="application",
-                       description=_("Mark eligible")),
-        service_action(services.application_certify, param="application",
-                       description=_("Certify (managers)")),
+        service_action(
+            services.application_start_review,
+            param="application",
+            description=_("Start the eligibility review"),
+        ),
+        service_action(
+            services.application_mark_eligible, param="application", description=_("Mark eligible")
+        ),
+        service_action(
+            services.application_certify, param="application", description=_("Certify (managers)")
+        ),
     ]
 
 
@@ -144,8 +156,15 @@ class MembershipAdmin(StateReadOnlyAdmin):
     list_filter = ["state", "programme"]
     search_fields = ["member_number", "company__legal_name"]
     raw_id_fields = ["company", "application", "assigned_officer"]
-    state_fields = ("state", "state_changed_at", "member_number", "certified_on", "expires_on",
-                    "last_renewed_on", "cancelled_on")
+    state_fields = (
+        "state",
+        "state_changed_at",
+        "member_number",
+        "certified_on",
+        "expires_on",
+        "last_renewed_on",
+        "cancelled_on",
+    )
 
 
 @admin.register(ChangeNotice)
@@ -155,6 +174,7 @@ class ChangeNoticeAdmin(StateReadOnlyAdmin):
     raw_id_fields = ["company", "membership", "reported_by"]
     state_fields = ("state", "follow_up")
     actions = [
-        service_action(services.change_notice_acknowledge, param="notice",
-                       description=_("Acknowledge")),
+        service_action(
+            services.change_notice_acknowledge, param="notice", description=_("Acknowledge")
+        ),
     ]

@@ -175,12 +175,18 @@ class CtpatCategory(models.TextChoices):
 
 
 class WcoCondition(models.TextChoices):
-    CUSTOMS_COMPLIANCE = "customs_compliance", _("Demonstrated compliance with customs requirements")
+    CUSTOMS_COMPLIANCE = (
+        "customs_compliance",
+        _("Demonstrated compliance with customs requirements"),
+    )
     RECORDS_MANAGEMENT = "records_management", _("Satisfactory system for commercial records")
     FINANCIAL_VIABILITY = "financial_viability", _("Financial viability")
     CONSULTATION = "consultation", _("Consultation, co-operation and communication")
     EDUCATION_TRAINING = "education_training", _("Education, training and awareness")
-    INFORMATION_EXCHANGE = "information_exchange", _("Information exchange, access and confidentiality")
+    INFORMATION_EXCHANGE = (
+        "information_exchange",
+        _("Information exchange, access and confidentiality"),
+    )
     CARGO_SECURITY = "cargo_security", _("Cargo security")
     CONVEYANCE_SECURITY = "conveyance_security", _("Conveyance security")
     PREMISES_SECURITY = "premises_security", _("Premises security")
@@ -213,7 +219,10 @@ class CatalogueVersion(TimeStampedModel):
 
 class RequirementArea(models.Model):
     catalogue = models.ForeignKey(
-        CatalogueVersion, verbose_name=_("catalogue"), on_delete=models.PROTECT, related_name="areas"
+        CatalogueVersion,
+        verbose_name=_("catalogue"),
+        on_delete=models.PROTECT,
+        related_name="areas",
     )
     code = models.CharField(_("code"), max_length=10)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -244,7 +253,10 @@ class Requirement(models.Model):
         SHOULD = "should", _("Should")
 
     area = models.ForeignKey(
-        RequirementArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="requirements"
+        RequirementArea,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        related_name="requirements",
     )
     code = models.CharField(_("code"), max_length=20)
     text_en = models.TextField(_("text (English)"))
@@ -296,7 +308,9 @@ class SecurityProfile(TimeStampedModel):
         CatalogueVersion, verbose_name=_("catalogue"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(
-        _("submitted"), null=True, blank=True,
+        _("submitted"),
+        null=True,
+        blank=True,
         help_text=_("Once submitted, the answers are frozen; a new version starts from a copy."),
     )
     confirmed_on = models.DateField(_("last confirmed"), null=True, blank=True)
@@ -327,9 +341,7 @@ class ProfileAnswer(TimeStampedModel):
     implementation = models.CharField(
         _("implementation"), max_length=20, choices=Implementation.choices
     )
-    description = models.TextField(
-        _("how the company meets it"), blank=True
-    )
+    description = models.TextField(_("how the company meets it"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -418,7 +430,9 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
         _("programmes"), max_length=7, choices=ProgrammeChoice.choices, default=ProgrammeChoice.PIP
     )
     harmonized_ctpat = models.BooleanField(_("harmonized with C-TPAT"), default=False)
-    sites = models.ManyToManyField(Site, verbose_name=_("sites in scope"), related_name="+", blank=True)
+    sites = models.ManyToManyField(
+        Site, verbose_name=_("sites in scope"), related_name="+", blank=True
+    )
     profile = models.OneToOneField(
         SecurityProfile,
         verbose_name=_("security profile"),
@@ -542,8 +556,13 @@ class InformationRequest(TimeStampedModel):
         verbose_name = _("information request")
         verbose_name_plural = _("information requests")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["deadline"], name="inforeq_open_deadline",
-                                condition=models.Q(responded_at__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["deadline"],
+                name="inforeq_open_deadline",
+                condition=models.Q(responded_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.deadline}"
@@ -611,8 +630,11 @@ class Membership(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name_plural = _("memberships")
         ordering = ["expires_on"]
         indexes = [
-            models.Index(fields=["expires_on"], name="membership_active_expiry",
-                         condition=models.Q(state="active")),
+            models.Index(
+                fields=["expires_on"],
+                name="membership_active_expiry",
+                condition=models.Q(state="active"),
+            ),
             models.Index(fields=["state", "expires_on"], name="membership_state_expiry"),
         ]
 
@@ -708,8 +730,12 @@ class ChangeNotice(ConcurrentTransitionMixin, TimeStampedModel):
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="change_notices"
     )
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="change_notices",
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="change_notices",
     )
     kind = models.CharField(_("kind of change"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"))

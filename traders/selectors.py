@@ -33,8 +33,11 @@ def catalogue_current(*, programme: str = Programme.PIP) -> CatalogueVersion:
         .first()
     )
     if catalogue is None:
-        raise DomainError(_("No requirements catalogue is in force for %(programme)s.")
-                          % {"programme": programme}, code="no_catalogue")
+        raise DomainError(
+            _("No requirements catalogue is in force for %(programme)s.")
+            % {"programme": programme},
+            code="no_catalogue",
+        )
     return catalogue
 
 
@@ -57,16 +60,22 @@ def profile_missing_items(*, profile: SecurityProfile) -> list[dict[str, str]]:
         answer = answers.get(req.pk)
         if answer is None:
             if req.is_mandatory:
-                missing.append({"code": req.code, "area": req.area.code,
-                                "reason": str(_("Not answered."))})
+                missing.append(
+                    {"code": req.code, "area": req.area.code, "reason": str(_("Not answered."))}
+                )
             continue
         if (
             req.evidence_required
             and answer["implementation"] != "not_applicable"
             and answer["n_evidence"] == 0
         ):
-            missing.append({"code": req.code, "area": req.area.code,
-                            "reason": str(_("A supporting document is required."))})
+            missing.append(
+                {
+                    "code": req.code,
+                    "area": req.area.code,
+                    "reason": str(_("A supporting document is required.")),
+                }
+            )
     return missing
 
 
@@ -74,18 +83,25 @@ def profile_completeness(*, profile: SecurityProfile) -> dict[str, Any]:
     """Per area and overall: how many requirements are answered (with evidence if needed)."""
     missing = {m["code"] for m in profile_missing_items(profile=profile)}
     areas: dict[str, dict[str, Any]] = {}
-    for req in Requirement.objects.filter(area__catalogue_id=profile.catalogue_id).select_related("area"):
+    for req in Requirement.objects.filter(area__catalogue_id=profile.catalogue_id).select_related(
+        "area"
+    ):
         entry = areas.setdefault(req.area.code, {"area": req.area, "total": 0, "complete": 0})
         if req.is_mandatory or req.evidence_required:
             entry["total"] += 1
             entry["complete"] += req.code not in missing
     total = sum(a["total"] for a in areas.values())
     complete = sum(a["complete"] for a in areas.values())
-    return {"areas": list(areas.values()), "total": total, "complete": complete,
-            "percent": round(100 * complete / total) if total else 100}
+    return {
+        "areas": list(areas.values()),
+        "total": total,
+        "complete": complete,
+        "percent": round(100 * complete / total) if total else 100,
+    }
 
 
 # One scoping function per model: every page and API reaches these objects only through them.
+
 
 def company_list_for(*, user: Any) -> models.QuerySet[Company]:
     return scope_for(Company, user=user)

@@ -103,16 +103,26 @@ def company_user_add(
 
 
 def _require_signing_authority(*, company: Company, actor: User, action: str) -> None:
-    permission_check(actor=actor, roles=TRADER_ONLY | OFFICERS, action=action, company_id=company.pk)
-    if actor.role == Role.TRADER and not CompanyUser.objects.filter(
-        company=company, user=actor, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
-    ).exists():
-        raise DomainError(_("Only the company's signing authority may do this."), code="not_permitted")
+    permission_check(
+        actor=actor, roles=TRADER_ONLY | OFFICERS, action=action, company_id=company.pk
+    )
+    if (
+        actor.role == Role.TRADER
+        and not CompanyUser.objects.filter(
+            company=company, user=actor, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
+        ).exists()
+    ):
+        raise DomainError(
+            _("Only the company's signing authority may do this."), code="not_permitted"
+        )
 
 
-def site_create(*, company: Company, actor: User, name: str, street_address: str, city: str,
-                **details: Any) -> Site:
-    permission_check(actor=actor, roles=TRADER_ONLY | OFFICERS, action="add_site", company_id=company.pk)
+def site_create(
+    *, company: Company, actor: User, name: str, street_address: str, city: str, **details: Any
+) -> Site:
+    permission_check(
+        actor=actor, roles=TRADER_ONLY | OFFICERS, action="add_site", company_id=company.pk
+    )
     site = Site(company=company, name=name, street_address=street_address, city=city, **details)
     site.full_clean()
     with transaction.atomic():
@@ -186,7 +196,10 @@ def profile_answer_save(
     actor: User,
 ) -> ProfileAnswer:
     permission_check(
-        actor=actor, roles=TRADER_ONLY, action="answer_security_profile", company_id=profile.company_id
+        actor=actor,
+        roles=TRADER_ONLY,
+        action="answer_security_profile",
+        company_id=profile.company_id,
     )
     if requirement.area.catalogue_id != profile.catalogue_id:
         raise ValidationError(
@@ -204,7 +217,11 @@ def profile_answer_save(
         answer, _created = ProfileAnswer.objects.update_or_create(
             profile=locked,
             requirement=requirement,
-            defaults={"implementation": implementation, "description": description, "updated_by": actor},
+            defaults={
+                "implementation": implementation,
+                "description": description,
+                "updated_by": actor,
+            },
         )
     return answer
 
@@ -248,31 +265,45 @@ def evidence_check(*, upload: UploadedFile, field: str = "file") -> str:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in EVIDENCE_SIGNATURES:
         raise ValidationError(
-            {field: _("Files of this type are not accepted. Upload a PDF, an image (PNG, JPEG, "
-                      "GIF, WebP) or an office document (Word, Excel, PowerPoint, OpenDocument).")}
+            {
+                field: _(
+                    "Files of this type are not accepted. Upload a PDF, an image (PNG, JPEG, "
+                    "GIF, WebP) or an office document (Word, Excel, PowerPoint, OpenDocument)."
+                )
+            }
         )
     size = upload.size or 0
     if size == 0:
         raise ValidationError({field: _("The file is empty.")})
     if size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            {field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-             % {"size": round(size / 1_048_576, 1), "limit": settings.EVIDENCE_MAX_BYTES // 1_048_576}}
+            {
+                field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {
+                    "size": round(size / 1_048_576, 1),
+                    "limit": settings.EVIDENCE_MAX_BYTES // 1_048_576,
+                }
+            }
         )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES[ext]):
         raise ValidationError(
-            {field: _("The file's content is not a .%(ext)s file; it may be damaged or renamed.")
-             % {"ext": ext}}
+            {
+                field: _("The file's content is not a .%(ext)s file; it may be damaged or renamed.")
+                % {"ext": ext}
+            }
         )
     return ext
 
 
 def evidence_attach(*, answer: ProfileAnswer, upload: UploadedFile, actor: User) -> EvidenceFile:
     permission_check(
-        actor=actor, roles=TRADER_ONLY, action="attach_evidence", company_id=answer.profile.company_id
+        actor=actor,
+        roles=TRADER_ONLY,
+        action="attach_evidence",
+        company_id=answer.profile.company_id,
     )
     ext = evidence_check(upload=upload)
     with transaction.atomic():
@@ -294,7 +325,9 @@ def evidence_attach(*, answer: ProfileAnswer, upload: UploadedFile, actor: User)
     return evidence
 
 
-def profile_copy(*, source: SecurityProfile, catalogue: CatalogueVersion | None = None) -> SecurityProfile:
+def profile_copy(
+    *, source: SecurityProfile, catalogue: CatalogueVersion | None = None
+) -> SecurityProfile:
     """A new, editable profile pre-filled from ``source`` (answers matched by requirement
     code, evidence files shared), against ``catalogue`` (default: the same version)."""
     catalogue = catalogue or source.catalogue
@@ -342,8 +375,12 @@ def profile_rebase(*, profile: SecurityProfile, catalogue: CatalogueVersion) -> 
     _profile_editable(profile)
     if profile.catalogue_id == catalogue.pk:
         return
-    old = SecurityProfile(pk=profile.pk, company_id=profile.company_id, catalogue_id=profile.catalogue_id)
-    snapshot = SecurityProfile.objects.create(company_id=profile.company_id, catalogue_id=profile.catalogue_id)
+    old = SecurityProfile(
+        pk=profile.pk, company_id=profile.company_id, catalogue_id=profile.catalogue_id
+    )
+    snapshot = SecurityProfile.objects.create(
+        company_id=profile.company_id, catalogue_id=profile.catalogue_id
+    )
     ProfileAnswer.objects.filter(profile=old).update(profile=snapshot)
     profile.catalogue = catalogue
     profile.save(update_fields=["catalogue", "updated_at"])
@@ -351,6 +388,31 @@ def profile_rebase(*, profile: SecurityProfile, catalogue: CatalogueVersion) -> 
     EvidenceFile.objects.filter(answer__profile=snapshot).delete()
     snapshot.answers.all().delete()
     snapshot.delete()
+
+
+def profile_submit(*, profile: SecurityProfile, actor: User) -> SecurityProfile:
+    """Freeze a complete profile (used by revalidation; applications freeze theirs on
+    submit). Refuses with the list of what is missing."""
+    permission_check(
+        actor=actor,
+        roles=TRADER_ONLY,
+        action="submit_security_profile",
+        company_id=profile.company_id,
+    )
+    with transaction.atomic():
+        locked = SecurityProfile.objects.select_for_update().get(pk=profile.pk)
+        _profile_editable(locked)
+        missing = profile_missing_items(profile=locked)
+        if missing:
+            raise Incomplete(
+                _("The security profile is not complete: %(count)s item(s) are missing.")
+                % {"count": len(missing)},
+                missing=missing,
+            )
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["submitted_at", "updated_at"])
+        audit_record(actor=actor, obj=locked, action="submit_security_profile")
+    return locked
 
 
 # --- Applications -----------------------------------------------------------------------
@@ -364,7 +426,9 @@ def application_create(
     harmonized_ctpat: bool = False,
     sites: Sequence[Site] = (),
 ) -> Application:
-    permission_check(actor=actor, roles=TRADER_ONLY, action="start_application", company_id=company.pk)
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="start_application", company_id=company.pk
+    )
     if programme not in Application.ProgrammeChoice.values:
         raise ValidationError({"programme": _("Choose PIP, CSA or both.")})
     if any(site.company_id != company.pk for site in sites):
@@ -403,7 +467,9 @@ def application_sites_set(*, application: Application, sites: Sequence[Site], ac
 def application_missing_items(*, application: Application) -> list[dict[str, str]]:
     missing = profile_missing_items(profile=application.profile)
     if not application.sites.exists():
-        missing.insert(0, {"code": "sites", "area": "", "reason": str(_("List at least one site in scope."))})
+        missing.insert(
+            0, {"code": "sites", "area": "", "reason": str(_("List at least one site in scope."))}
+        )
     return missing
 
 
@@ -431,15 +497,26 @@ def application_submit(*, application: Application, actor: User) -> Application:
         _stamp(app)
 
     return transition_run(
-        obj=application, action="submit", actor=actor, roles=TRADER_ONLY,
-        kwargs={"when": timezone.now()}, fields=["submitted_at"], check=check, after=after,
+        obj=application,
+        action="submit",
+        actor=actor,
+        roles=TRADER_ONLY,
+        kwargs={"when": timezone.now()},
+        fields=["submitted_at"],
+        check=check,
+        after=after,
     )
 
 
 def application_start_review(*, application: Application, actor: User) -> Application:
     return transition_run(
-        obj=application, action="start_review", actor=actor, roles=OFFICERS,
-        kwargs={"officer": actor}, fields=["assigned_officer"], after=_stamp,
+        obj=application,
+        action="start_review",
+        actor=actor,
+        roles=OFFICERS,
+        kwargs={"officer": actor},
+        fields=["assigned_officer"],
+        after=_stamp,
     )
 
 
@@ -452,13 +529,20 @@ def application_request_info(
 
     def after(app: Application) -> None:
         InformationRequest.objects.create(
-            company_id=app.company_id, application=app, message=message, deadline=deadline,
+            company_id=app.company_id,
+            application=app,
+            message=message,
+            deadline=deadline,
             requested_by=actor,
         )
         _stamp(app)
 
     return transition_run(
-        obj=application, action="request_info", actor=actor, roles=OFFICERS, note=message,
+        obj=application,
+        action="request_info",
+        actor=actor,
+        roles=OFFICERS,
+        note=message,
         after=after,
     )
 
@@ -473,46 +557,82 @@ def application_answer_info(*, application: Application, actor: User, response: 
         _stamp(app)
 
     return transition_run(
-        obj=application, action="answer_info", actor=actor, roles=TRADER_ONLY, note=response,
+        obj=application,
+        action="answer_info",
+        actor=actor,
+        roles=TRADER_ONLY,
+        note=response,
         after=after,
     )
 
 
-def application_mark_eligible(*, application: Application, actor: User, note: str = "") -> Application:
+def application_mark_eligible(
+    *, application: Application, actor: User, note: str = ""
+) -> Application:
     return transition_run(
-        obj=application, action="mark_eligible", actor=actor, roles=OFFICERS, note=note, after=_stamp
+        obj=application,
+        action="mark_eligible",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
+        after=_stamp,
     )
 
 
-def application_mark_ineligible(*, application: Application, actor: User, reasons: str) -> Application:
+def application_mark_ineligible(
+    *, application: Application, actor: User, reasons: str
+) -> Application:
     reasons = _require_text(reasons, "reasons", _("Give the reasons the applicant is ineligible."))
     return transition_run(
-        obj=application, action="mark_ineligible", actor=actor, roles=OFFICERS, note=reasons,
+        obj=application,
+        action="mark_ineligible",
+        actor=actor,
+        roles=OFFICERS,
+        note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
-        fields=["decision_reason", "decided_at"], after=_stamp,
+        fields=["decision_reason", "decided_at"],
+        after=_stamp,
     )
 
 
-def application_schedule_validation(*, application: Application, actor: User, note: str = "") -> Application:
+def application_schedule_validation(
+    *, application: Application, actor: User, note: str = ""
+) -> Application:
     """Called by the validations app when the initial site validation is scheduled."""
     return transition_run(
-        obj=application, action="schedule_validation", actor=actor, roles=OFFICERS, note=note,
+        obj=application,
+        action="schedule_validation",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
         after=_stamp,
     )
 
 
-def application_unschedule_validation(*, application: Application, actor: User, note: str = "") -> Application:
+def application_unschedule_validation(
+    *, application: Application, actor: User, note: str = ""
+) -> Application:
     """Called by the validations app when the initial site validation is cancelled."""
     return transition_run(
-        obj=application, action="unschedule_validation", actor=actor, roles=OFFICERS, note=note,
+        obj=application,
+        action="unschedule_validation",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
         after=_stamp,
     )
 
 
-def application_record_validation(*, application: Application, actor: User, note: str = "") -> Application:
+def application_record_validation(
+    *, application: Application, actor: User, note: str = ""
+) -> Application:
     """Called by the validations app when the initial site validation is completed."""
     return transition_run(
-        obj=application, action="record_validation", actor=actor, roles=OFFICERS, note=note,
+        obj=application,
+        action="record_validation",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
         after=_stamp,
     )
 
@@ -535,30 +655,50 @@ def application_certify(*, application: Application, actor: User, note: str = ""
                 state_changed_at=timezone.now(),
             )
             audit_record(
-                actor=actor, obj=membership, action="certify", to_state=Membership.State.ACTIVE,
+                actor=actor,
+                obj=membership,
+                action="certify",
+                to_state=Membership.State.ACTIVE,
                 note=note,
             )
         _stamp(app)
 
     return transition_run(
-        obj=application, action="certify", actor=actor, roles=MANAGERS, note=note,
-        kwargs={"when": timezone.now()}, fields=["decided_at"], after=after,
+        obj=application,
+        action="certify",
+        actor=actor,
+        roles=MANAGERS,
+        note=note,
+        kwargs={"when": timezone.now()},
+        fields=["decided_at"],
+        after=after,
     )
 
 
 def application_deny(*, application: Application, actor: User, reasons: str) -> Application:
     reasons = _require_text(reasons, "reasons", _("Give the reasons for the denial."))
     return transition_run(
-        obj=application, action="deny", actor=actor, roles=MANAGERS, note=reasons,
+        obj=application,
+        action="deny",
+        actor=actor,
+        roles=MANAGERS,
+        note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
-        fields=["decision_reason", "decided_at"], after=_stamp,
+        fields=["decision_reason", "decided_at"],
+        after=_stamp,
     )
 
 
 def application_withdraw(*, application: Application, actor: User, note: str = "") -> Application:
     return transition_run(
-        obj=application, action="withdraw", actor=actor, roles=TRADER_ONLY, note=note,
-        kwargs={"when": timezone.now()}, fields=["decided_at"], after=_stamp,
+        obj=application,
+        action="withdraw",
+        actor=actor,
+        roles=TRADER_ONLY,
+        note=note,
+        kwargs={"when": timezone.now()},
+        fields=["decided_at"],
+        after=_stamp,
     )
 
 
@@ -571,24 +711,35 @@ def _mstamp(m: Membership) -> None:
 
 def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the suspension."))
-    return transition_run(obj=membership, action="suspend", actor=actor, roles=MANAGERS,
-                          note=reason, after=_mstamp)
+    return transition_run(
+        obj=membership, action="suspend", actor=actor, roles=MANAGERS, note=reason, after=_mstamp
+    )
 
 
 def membership_reinstate(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the reinstatement."))
-    return transition_run(obj=membership, action="reinstate", actor=actor, roles=MANAGERS,
-                          note=reason, after=_mstamp)
+    return transition_run(
+        obj=membership, action="reinstate", actor=actor, roles=MANAGERS, note=reason, after=_mstamp
+    )
 
 
 def membership_cancel(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the cancellation."))
-    return transition_run(obj=membership, action="cancel", actor=actor, roles=MANAGERS,
-                          note=reason, kwargs={"on": agency_today()}, fields=["cancelled_on"],
-                          after=_mstamp)
+    return transition_run(
+        obj=membership,
+        action="cancel",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        kwargs={"on": agency_today()},
+        fields=["cancelled_on"],
+        after=_mstamp,
+    )
 
 
-def membership_lapse(*, membership: Membership, actor: User | None = None, note: str = "") -> Membership:
+def membership_lapse(
+    *, membership: Membership, actor: User | None = None, note: str = ""
+) -> Membership:
     """A membership whose revalidation was not completed by its expiry lapses (the sweep
     acts as the system, with actor=None)."""
 
@@ -600,26 +751,49 @@ def membership_lapse(*, membership: Membership, actor: User | None = None, note:
                 code="not_expired",
             )
 
-    return transition_run(obj=membership, action="lapse", actor=actor, roles=MANAGERS | {SYSTEM},
-                          note=note, check=check, after=_mstamp)
+    return transition_run(
+        obj=membership,
+        action="lapse",
+        actor=actor,
+        roles=MANAGERS | {SYSTEM},
+        note=note,
+        check=check,
+        after=_mstamp,
+    )
 
 
 def membership_appeal(*, membership: Membership, actor: User, grounds: str) -> Membership:
     grounds = _require_text(grounds, "grounds", _("Give the grounds of the appeal."))
-    return transition_run(obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY,
-                          note=grounds, after=_mstamp)
+    return transition_run(
+        obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY, note=grounds, after=_mstamp
+    )
 
 
 def membership_allow_appeal(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the decision."))
-    return transition_run(obj=membership, action="allow_appeal", actor=actor, roles=MANAGERS,
-                          note=reason, fields=["cancelled_on"], after=_mstamp)
+    return transition_run(
+        obj=membership,
+        action="allow_appeal",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        fields=["cancelled_on"],
+        after=_mstamp,
+    )
 
 
-def membership_uphold_cancellation(*, membership: Membership, actor: User, reason: str) -> Membership:
+def membership_uphold_cancellation(
+    *, membership: Membership, actor: User, reason: str
+) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the decision."))
-    return transition_run(obj=membership, action="uphold_cancellation", actor=actor,
-                          roles=MANAGERS, note=reason, after=_mstamp)
+    return transition_run(
+        obj=membership,
+        action="uphold_cancellation",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        after=_mstamp,
+    )
 
 
 def membership_renew(*, membership: Membership, actor: User, note: str = "") -> Membership:
@@ -628,15 +802,20 @@ def membership_renew(*, membership: Membership, actor: User, note: str = "") -> 
     fresh = Membership.objects.get(pk=membership.pk)
     new_expiry = membership_expiry(fresh.expires_on)
     return transition_run(
-        obj=membership, action="renew", actor=actor, roles=OFFICERS, note=note or
-        _("Renewed until %(date)s.") % {"date": new_expiry.isoformat()},
+        obj=membership,
+        action="renew",
+        actor=actor,
+        roles=OFFICERS,
+        note=note or _("Renewed until %(date)s.") % {"date": new_expiry.isoformat()},
         kwargs={"on": agency_today(), "new_expiry": new_expiry},
         fields=["expires_on", "last_renewed_on"],
     )
 
 
 def membership_assign_officer(*, membership: Membership, officer: User, actor: User) -> Membership:
-    permission_check(actor=actor, roles=MANAGERS, action="assign_officer", company_id=membership.company_id)
+    permission_check(
+        actor=actor, roles=MANAGERS, action="assign_officer", company_id=membership.company_id
+    )
     if officer.role not in (Role.OFFICER, Role.MANAGER):
         raise ValidationError({"officer": _("Choose an officer.")})
     with transaction.atomic():
@@ -651,7 +830,12 @@ def membership_assign_officer(*, membership: Membership, officer: User, actor: U
 
 
 def change_notice_submit(
-    *, company: Company, actor: User, kind: str, description: str, effective_on: dt.date,
+    *,
+    company: Company,
+    actor: User,
+    kind: str,
+    description: str,
+    effective_on: dt.date,
     membership: Membership | None = None,
 ) -> ChangeNotice:
     permission_check(actor=actor, roles=TRADER_ONLY, action="report_change", company_id=company.pk)
@@ -662,17 +846,29 @@ def change_notice_submit(
         raise ValidationError({"membership": _("Choose one of your company's memberships.")})
     with transaction.atomic():
         notice = ChangeNotice.objects.create(
-            company=company, membership=membership, kind=kind, description=description,
-            effective_on=effective_on, reported_by=actor,
+            company=company,
+            membership=membership,
+            kind=kind,
+            description=description,
+            effective_on=effective_on,
+            reported_by=actor,
         )
-        audit_record(actor=actor, obj=notice, action="report", to_state=notice.state,
-                     note=description)
+        audit_record(
+            actor=actor, obj=notice, action="report", to_state=notice.state, note=description
+        )
     return notice
 
 
 def change_notice_acknowledge(*, notice: ChangeNotice, actor: User, note: str = "") -> ChangeNotice:
-    return transition_run(obj=notice, action="acknowledge", actor=actor, roles=OFFICERS, note=note,
-                          kwargs={"note": note}, fields=["officer_note"])
+    return transition_run(
+        obj=notice,
+        action="acknowledge",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
+        kwargs={"note": note},
+        fields=["officer_note"],
+    )
 
 
 def change_notice_open_follow_up(
@@ -682,6 +878,12 @@ def change_notice_open_follow_up(
     by the service that opens it, in its transaction)."""
     if follow_up not in ("spot_check", "revalidation"):
         raise ValidationError({"follow_up": _("Choose a spot check or an early revalidation.")})
-    return transition_run(obj=notice, action="open_follow_up", actor=actor, roles=OFFICERS,
-                          note=note, kwargs={"follow_up": follow_up, "note": note},
-                          fields=["follow_up", "officer_note"])
+    return transition_run(
+        obj=notice,
+        action="open_follow_up",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
+        kwargs={"follow_up": follow_up, "note": note},
+        fields=["follow_up", "officer_note"],
+    )

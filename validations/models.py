@@ -38,20 +38,34 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
 
     class Outcome(models.TextChoices):
         MEETS = "meets", _("Meets requirements")
-        MEETS_WITH_ACTION_PLAN = "meets_with_action_plan", _("Meets requirements with an action plan")
+        MEETS_WITH_ACTION_PLAN = (
+            "meets_with_action_plan",
+            _("Meets requirements with an action plan"),
+        )
         DOES_NOT_MEET = "does_not_meet", _("Does not meet requirements")
 
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="site_validations"
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="site_validations",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="site_validations",
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="site_validations",
     )
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="site_validations",
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="site_validations",
     )
     catalogue = models.ForeignKey(
         CatalogueVersion, verbose_name=_("catalogue"), on_delete=models.PROTECT, related_name="+"
@@ -59,7 +73,9 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
     joint_with_cbp = models.BooleanField(_("joint with CBP"), default=False)
     sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="+", blank=True)
     officers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("officers"), related_name="site_validations",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officers"),
+        related_name="site_validations",
         blank=True,
     )
     scheduled_for = models.DateField(_("scheduled for"), db_index=True)
@@ -107,7 +123,9 @@ class Finding(TimeStampedModel):
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
     validation = models.ForeignKey(
-        SiteValidation, verbose_name=_("site validation"), on_delete=models.CASCADE,
+        SiteValidation,
+        verbose_name=_("site validation"),
+        on_delete=models.CASCADE,
         related_name="findings",
     )
     requirement = models.ForeignKey(
@@ -174,8 +192,12 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="incidents"
     )
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="incidents",
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
     )
     occurred_on = models.DateField(_("occurred on"))
     description = models.TextField(_("what happened"))
@@ -183,8 +205,12 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     analyst = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("analysing officer"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("analysing officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     cause = models.TextField(_("cause"), blank=True)
     mitigating_circumstances = models.TextField(_("mitigating circumstances"), blank=True)
@@ -205,8 +231,14 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         self.analyst = analyst
 
     @transition(field=state, source=State.UNDER_ANALYSIS, target=State.CONCLUDED)
-    def conclude(self, *, cause: str, mitigating_circumstances: str, prevention_strategy: str,
-                 when: dt.datetime) -> None:
+    def conclude(
+        self,
+        *,
+        cause: str,
+        mitigating_circumstances: str,
+        prevention_strategy: str,
+        when: dt.datetime,
+    ) -> None:
         self.cause = cause
         self.mitigating_circumstances = mitigating_circumstances
         self.prevention_strategy = prevention_strategy
@@ -233,16 +265,28 @@ class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="action_plans"
     )
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="action_plans",
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_plans",
     )
     source_validation = models.ForeignKey(
-        SiteValidation, verbose_name=_("from site validation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="action_plans",
+        SiteValidation,
+        verbose_name=_("from site validation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_plans",
     )
     source_incident = models.ForeignKey(
-        Incident, verbose_name=_("from incident"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="action_plans",
+        Incident,
+        verbose_name=_("from incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_plans",
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -261,15 +305,21 @@ class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name_plural = _("action plans")
         ordering = ["deadline"]
         indexes = [
-            models.Index(fields=["deadline"], name="actionplan_open_deadline",
-                         condition=models.Q(state__in=["issued", "returned", "overdue", "escalated"])),
+            models.Index(
+                fields=["deadline"],
+                name="actionplan_open_deadline",
+                condition=models.Q(state__in=["issued", "returned", "overdue", "escalated"]),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.company}: {self.deadline}"
 
-    @transition(field=state, source=[State.ISSUED, State.RETURNED, State.OVERDUE, State.ESCALATED],
-                target=State.RESPONDED)
+    @transition(
+        field=state,
+        source=[State.ISSUED, State.RETURNED, State.OVERDUE, State.ESCALATED],
+        target=State.RESPONDED,
+    )
     def respond(self, *, response: str, when: dt.datetime) -> None:
         self.response = response
         self.responded_at = when
@@ -290,8 +340,11 @@ class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
     def escalate(self) -> None:
         pass
 
-    @transition(field=state, source=[State.ISSUED, State.RETURNED, State.OVERDUE, State.ESCALATED],
-                target=State.ISSUED)
+    @transition(
+        field=state,
+        source=[State.ISSUED, State.RETURNED, State.OVERDUE, State.ESCALATED],
+        target=State.ISSUED,
+    )
     def extend(self, *, deadline: dt.date) -> None:
         self.deadline = deadline
 
@@ -308,16 +361,21 @@ class ActionPlanItem(TimeStampedModel):
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="items"
     )
     requirement = models.ForeignKey(
-        Requirement, verbose_name=_("requirement"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Requirement,
+        verbose_name=_("requirement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     measure = models.TextField(_("corrective measure"))
     deadline = models.DateField(_("deadline"))
     original_deadline = models.DateField(_("original deadline"))
     response = models.TextField(_("member's response"), blank=True)
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
-    review = models.CharField(_("review"), max_length=10, choices=Review.choices,
-                              default=Review.PENDING)
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review.choices, default=Review.PENDING
+    )
     review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:

@@ -1,0 +1,84 @@
+"""Shared fixtures. Tests run against the real database named by the test settings
+(PostgreSQL on 127.0.0.1 by default). In CI (CI=true) a test marked ``postgres`` fails
+rather than skips when the database is not PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import (
+    CompanyFactory,
+    CompanyUserFactory,
+    UserFactory,
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.fixturenames.append("_require_postgres")
+
+
+@pytest.fixture
+def _require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("This test needs PostgreSQL, and CI must run it (DATABASE_URL).")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def company(db):
+    return CompanyFactory()
+
+
+@pytest.fixture
+def other_company(db):
+    return CompanyFactory()
+
+
+@pytest.fixture
+def trader(company):
+    return CompanyUserFactory(company=company).user
+
+
+@pytest.fixture
+def other_trader(other_company):
+    return CompanyUserFactory(company=other_company).user
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(role="officer", is_staff=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(role="manager", is_staff=True)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role="administrator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def partner(db):
+    return UserFactory(role="partner")
+
+
+@pytest.fixture
+def actors(trader, other_trader, officer, manager, administrator, partner):
+    """Every kind of actor, by name, for permission matrices."""
+    return {
+        "trader": trader,
+        "other_trader": other_trader,
+        "officer": officer,
+        "manager": manager,
+        "administrator": administrator,
+        "partner": partner,
+        "system": None,
+    }
