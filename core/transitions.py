@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 from django_fsm import can_proceed
 
 from .audit import audit_record
@@ -61,8 +62,12 @@ def transition_run(
             check(locked)
         bound(**(kwargs or {}))
         update_fields = {field, *fields}
-        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        concrete = {f.name for f in model._meta.concrete_fields}
+        if "updated_at" in concrete:
             update_fields.add("updated_at")
+        if "state_changed_at" in concrete and str(getattr(locked, field)) != from_state:
+            locked.state_changed_at = timezone.now()  # type: ignore[attr-defined]  # checked above
+            update_fields.add("state_changed_at")
         locked.save(update_fields=sorted(update_fields))
         audit_record(
             actor=actor,

@@ -473,10 +473,6 @@ def application_missing_items(*, application: Application) -> list[dict[str, str
     return missing
 
 
-def _stamp(app: Application) -> None:
-    Application.objects.filter(pk=app.pk).update(state_changed_at=timezone.now())
-
-
 def application_submit(*, application: Application, actor: User) -> Application:
     """Submit a complete application; the catalogue version is fixed from here on."""
 
@@ -494,7 +490,6 @@ def application_submit(*, application: Application, actor: User) -> Application:
 
     def after(app: Application) -> None:
         SecurityProfile.objects.filter(pk=app.profile_id).update(submitted_at=app.submitted_at)
-        _stamp(app)
 
     return transition_run(
         obj=application,
@@ -516,7 +511,6 @@ def application_start_review(*, application: Application, actor: User) -> Applic
         roles=OFFICERS,
         kwargs={"officer": actor},
         fields=["assigned_officer"],
-        after=_stamp,
     )
 
 
@@ -535,7 +529,6 @@ def application_request_info(
             deadline=deadline,
             requested_by=actor,
         )
-        _stamp(app)
 
     return transition_run(
         obj=application,
@@ -554,7 +547,6 @@ def application_answer_info(*, application: Application, actor: User, response: 
         InformationRequest.objects.filter(application=app, responded_at__isnull=True).update(
             response=response, responded_at=timezone.now(), responded_by=actor
         )
-        _stamp(app)
 
     return transition_run(
         obj=application,
@@ -570,12 +562,7 @@ def application_mark_eligible(
     *, application: Application, actor: User, note: str = ""
 ) -> Application:
     return transition_run(
-        obj=application,
-        action="mark_eligible",
-        actor=actor,
-        roles=OFFICERS,
-        note=note,
-        after=_stamp,
+        obj=application, action="mark_eligible", actor=actor, roles=OFFICERS, note=note
     )
 
 
@@ -591,7 +578,6 @@ def application_mark_ineligible(
         note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
         fields=["decision_reason", "decided_at"],
-        after=_stamp,
     )
 
 
@@ -600,12 +586,7 @@ def application_schedule_validation(
 ) -> Application:
     """Called by the validations app when the initial site validation is scheduled."""
     return transition_run(
-        obj=application,
-        action="schedule_validation",
-        actor=actor,
-        roles=OFFICERS,
-        note=note,
-        after=_stamp,
+        obj=application, action="schedule_validation", actor=actor, roles=OFFICERS, note=note
     )
 
 
@@ -614,12 +595,7 @@ def application_unschedule_validation(
 ) -> Application:
     """Called by the validations app when the initial site validation is cancelled."""
     return transition_run(
-        obj=application,
-        action="unschedule_validation",
-        actor=actor,
-        roles=OFFICERS,
-        note=note,
-        after=_stamp,
+        obj=application, action="unschedule_validation", actor=actor, roles=OFFICERS, note=note
     )
 
 
@@ -628,12 +604,7 @@ def application_record_validation(
 ) -> Application:
     """Called by the validations app when the initial site validation is completed."""
     return transition_run(
-        obj=application,
-        action="record_validation",
-        actor=actor,
-        roles=OFFICERS,
-        note=note,
-        after=_stamp,
+        obj=application, action="record_validation", actor=actor, roles=OFFICERS, note=note
     )
 
 
@@ -661,7 +632,6 @@ def application_certify(*, application: Application, actor: User, note: str = ""
                 to_state=Membership.State.ACTIVE,
                 note=note,
             )
-        _stamp(app)
 
     return transition_run(
         obj=application,
@@ -685,7 +655,6 @@ def application_deny(*, application: Application, actor: User, reasons: str) -> 
         note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
         fields=["decision_reason", "decided_at"],
-        after=_stamp,
     )
 
 
@@ -698,28 +667,23 @@ def application_withdraw(*, application: Application, actor: User, note: str = "
         note=note,
         kwargs={"when": timezone.now()},
         fields=["decided_at"],
-        after=_stamp,
     )
 
 
 # --- Memberships ------------------------------------------------------------------------
 
 
-def _mstamp(m: Membership) -> None:
-    Membership.objects.filter(pk=m.pk).update(state_changed_at=timezone.now())
-
-
 def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the suspension."))
     return transition_run(
-        obj=membership, action="suspend", actor=actor, roles=MANAGERS, note=reason, after=_mstamp
+        obj=membership, action="suspend", actor=actor, roles=MANAGERS, note=reason
     )
 
 
 def membership_reinstate(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the reinstatement."))
     return transition_run(
-        obj=membership, action="reinstate", actor=actor, roles=MANAGERS, note=reason, after=_mstamp
+        obj=membership, action="reinstate", actor=actor, roles=MANAGERS, note=reason
     )
 
 
@@ -733,7 +697,6 @@ def membership_cancel(*, membership: Membership, actor: User, reason: str) -> Me
         note=reason,
         kwargs={"on": agency_today()},
         fields=["cancelled_on"],
-        after=_mstamp,
     )
 
 
@@ -758,14 +721,13 @@ def membership_lapse(
         roles=MANAGERS | {SYSTEM},
         note=note,
         check=check,
-        after=_mstamp,
     )
 
 
 def membership_appeal(*, membership: Membership, actor: User, grounds: str) -> Membership:
     grounds = _require_text(grounds, "grounds", _("Give the grounds of the appeal."))
     return transition_run(
-        obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY, note=grounds, after=_mstamp
+        obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY, note=grounds
     )
 
 
@@ -778,7 +740,6 @@ def membership_allow_appeal(*, membership: Membership, actor: User, reason: str)
         roles=MANAGERS,
         note=reason,
         fields=["cancelled_on"],
-        after=_mstamp,
     )
 
 
@@ -787,12 +748,7 @@ def membership_uphold_cancellation(
 ) -> Membership:
     reason = _require_text(reason, "reason", _("Give the reason for the decision."))
     return transition_run(
-        obj=membership,
-        action="uphold_cancellation",
-        actor=actor,
-        roles=MANAGERS,
-        note=reason,
-        after=_mstamp,
+        obj=membership, action="uphold_cancellation", actor=actor, roles=MANAGERS, note=reason
     )
 
 
