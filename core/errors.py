@@ -9,6 +9,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The actions' names as people read them, in the infinitive ("Cannot <action> this ...").
+ACTION_LABELS = {
+    "submit": gettext_lazy("submit"),
+    "start_review": gettext_lazy("start the review of"),
+    "request_info": gettext_lazy("request information on"),
+    "answer_info": gettext_lazy("answer the information request on"),
+    "mark_eligible": gettext_lazy("mark as eligible"),
+    "mark_ineligible": gettext_lazy("mark as ineligible"),
+    "schedule_validation": gettext_lazy("schedule a site validation for"),
+    "unschedule_validation": gettext_lazy("cancel the site validation of"),
+    "record_validation": gettext_lazy("record the site validation of"),
+    "certify": gettext_lazy("certify"),
+    "deny": gettext_lazy("deny"),
+    "withdraw": gettext_lazy("withdraw"),
+    "suspend": gettext_lazy("suspend"),
+    "reinstate": gettext_lazy("reinstate"),
+    "cancel": gettext_lazy("cancel"),
+    "lapse": gettext_lazy("let lapse"),
+    "appeal": gettext_lazy("appeal"),
+    "allow_appeal": gettext_lazy("allow the appeal of"),
+    "uphold_cancellation": gettext_lazy("uphold the cancellation of"),
+    "renew": gettext_lazy("renew"),
+    "acknowledge": gettext_lazy("acknowledge"),
+    "open_follow_up": gettext_lazy("open a follow-up for"),
+    "start": gettext_lazy("start"),
+    "complete": gettext_lazy("complete"),
+    "respond": gettext_lazy("respond to"),
+    "accept": gettext_lazy("accept"),
+    "return_plan": gettext_lazy("return"),
+    "mark_overdue": gettext_lazy("mark as overdue"),
+    "escalate": gettext_lazy("escalate"),
+    "extend": gettext_lazy("extend"),
+    "start_analysis": gettext_lazy("start the analysis of"),
+    "conclude": gettext_lazy("conclude"),
+    "submit_profile": gettext_lazy("submit the profile of"),
+    "create_company": gettext_lazy("register a company"),
+    "add_company_user": gettext_lazy("add a user to this company"),
+    "add_site": gettext_lazy("add a site"),
+    "answer_security_profile": gettext_lazy("answer this security profile"),
+    "attach_evidence": gettext_lazy("attach evidence to this profile"),
+    "submit_security_profile": gettext_lazy("submit this security profile"),
+    "start_application": gettext_lazy("start an application"),
+    "change_sites": gettext_lazy("change the sites in scope"),
+    "assign_officer": gettext_lazy("assign an officer"),
+    "report_change": gettext_lazy("report a business change"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action.replace("_", " ")))
 
 
 class DomainError(Exception):
@@ -36,7 +88,7 @@ class TransitionNotAllowed(DomainError):
         label = getattr(obj, "_meta", None)
         kind = str(label.verbose_name) if label else type(obj).__name__
         message = _("Cannot %(action)s this %(kind)s: it is %(state)s.") % {
-            "action": action.replace("_", " "),
+            "action": action_label(action),
             "kind": kind,
             "state": state,
         }
@@ -55,7 +107,7 @@ class NotPermitted(DomainError):
     def __init__(self, *, action: str, role: str) -> None:
         message = _("Your role (%(role)s) may not %(action)s.") % {
             "role": role,
-            "action": action.replace("_", " "),
+            "action": action_label(action),
         }
         super().__init__(message, details={"action": action, "role": role})
 
