@@ -56,6 +56,13 @@ ACTION_LABELS = {
     "change_sites": gettext_lazy("change the sites in scope"),
     "assign_officer": gettext_lazy("assign an officer"),
     "report_change": gettext_lazy("report a business change"),
+    "schedule_site_validation": gettext_lazy("schedule a site validation"),
+    "record_finding": gettext_lazy("record a finding"),
+    "attach_finding_evidence": gettext_lazy("attach evidence to this finding"),
+    "issue_action_plan": gettext_lazy("issue an action plan"),
+    "report_incident": gettext_lazy("report an incident"),
+    "open": gettext_lazy("open a revalidation for"),
+    "open_revalidation": gettext_lazy("open a revalidation"),
 }
 
 

@@ -14,6 +14,7 @@ from core.models import TimeStampedModel
 from traders.models import (
     Application,
     CatalogueVersion,
+    ChangeNotice,
     Company,
     Membership,
     Requirement,
@@ -67,6 +68,15 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="site_validations",
     )
+    change_notice = models.ForeignKey(
+        ChangeNotice,
+        verbose_name=_("from change notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="site_validations",
+        help_text=_("The member's change notice that this spot check follows up."),
+    )
     catalogue = models.ForeignKey(
         CatalogueVersion, verbose_name=_("catalogue"), on_delete=models.PROTECT, related_name="+"
     )
@@ -77,6 +87,12 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name=_("officers"),
         related_name="site_validations",
         blank=True,
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scheduled_for = models.DateField(_("scheduled for"), db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -92,6 +108,19 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name = _("site validation")
         verbose_name_plural = _("site validations")
         ordering = ["-scheduled_for"]
+        constraints = [
+            # An initial validation belongs to an application; every other kind to a membership.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="initial", application__isnull=False, membership__isnull=True)
+                    | (
+                        ~models.Q(kind="initial")
+                        & models.Q(application__isnull=True, membership__isnull=False)
+                    )
+                ),
+                name="sitevalidation_subject_matches_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.company} {self.scheduled_for}"
