@@ -28,8 +28,8 @@ from traders.services import (
     change_notice_open_follow_up,
     membership_lapse,
     membership_renew,
+    profile_catalogue_refresh,
     profile_copy,
-    profile_rebase,
     profile_submit,
 )
 from validations.models import SiteValidation
@@ -140,12 +140,15 @@ def revalidation_submit_profile(*, cycle: RevalidationCycle, actor: User) -> Rev
     """The trader submits the updated profile; it is refused, listing what is missing,
     until every mandatory item is answered and every required document attached."""
 
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="submit_profile", company_id=cycle.company_id
+    )
+    # As for applications, the profile is assessed against the catalogue in force when it
+    # is submitted (answers carried over by requirement code); the move stands even when
+    # the submit is then refused for what is missing.
+    profile_catalogue_refresh(profile=cycle.profile)
+
     def check(c: RevalidationCycle) -> None:
-        # As for applications, the profile is assessed against the catalogue in force when
-        # it is submitted; answers are carried over by requirement code.
-        current = catalogue_current()
-        if c.profile.catalogue_id != current.pk:
-            profile_rebase(profile=c.profile, catalogue=current)
         profile_submit(profile=c.profile, actor=actor)  # raises Incomplete
 
     return transition_run(

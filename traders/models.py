@@ -579,6 +579,24 @@ class ProtectedDates(Exception):
     pass
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """Bulk writes may not touch the protected dates either."""
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) & set(Membership.PROTECTED_DATE_FIELDS):
+            raise ProtectedDates(
+                "certified_on and expires_on change only through certification or renewal."
+            )
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        if set(fields) & set(Membership.PROTECTED_DATE_FIELDS):
+            raise ProtectedDates(
+                "certified_on and expires_on change only through certification or renewal."
+            )
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class Membership(ConcurrentTransitionMixin, TimeStampedModel):
     """A certified member of one programme. ``certified_on`` and ``expires_on`` are legal
     facts: they are written at certification and moved only by a renewal (the model refuses
@@ -625,6 +643,8 @@ class Membership(ConcurrentTransitionMixin, TimeStampedModel):
     )
     state_changed_at = models.DateTimeField(_("in this state since"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -642,12 +662,15 @@ class Membership(ConcurrentTransitionMixin, TimeStampedModel):
         return f"{self.member_number} {self.company}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Set before Django's __init__: django-fsm may refresh the instance while it is built.
+        self._dates_as_loaded: tuple[Any, ...] = (None, None)
+        self._dates_change_allowed = False
         super().__init__(*args, **kwargs)
         self._dates_as_loaded = self._current_dates()
-        self._dates_change_allowed = False
 
     def _current_dates(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self.PROTECTED_DATE_FIELDS)
+        # __dict__, not getattr: reading a deferred field would load it (and recurse).
+        return tuple(self.__dict__.get(f) for f in self.PROTECTED_DATE_FIELDS)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if (
@@ -662,9 +685,17 @@ class Membership(ConcurrentTransitionMixin, TimeStampedModel):
         self._dates_as_loaded = self._current_dates()
         self._dates_change_allowed = False
 
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._dates_as_loaded = self._current_dates()
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        # Only the dates actually reloaded become the new baseline: an unsaved change to a
+        # date that was not reloaded is still refused on save.
+        reloaded = set(self.PROTECTED_DATE_FIELDS if fields is None else fields)
+        self._dates_as_loaded = tuple(
+            self.__dict__.get(f) if f in reloaded else loaded
+            for f, loaded in zip(self.PROTECTED_DATE_FIELDS, self._dates_as_loaded, strict=True)
+        )
 
     def appeal_window_open(self) -> bool:
         return (

@@ -281,7 +281,7 @@ def evidence_check(*, upload: UploadedFile, field: str = "file") -> str:
                 field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
                 % {
                     "size": round(size / 1_048_576, 1),
-                    "limit": settings.EVIDENCE_MAX_BYTES // 1_048_576,
+                    "limit": round(settings.EVIDENCE_MAX_BYTES / 1_048_576, 1),
                 }
             }
         )
@@ -375,6 +375,28 @@ def profile_rebase(*, profile: SecurityProfile, catalogue: CatalogueVersion) -> 
     _profile_editable(profile)
     if profile.catalogue_id == catalogue.pk:
         return
+    with transaction.atomic():
+        _profile_rebase(profile=profile, catalogue=catalogue)
+
+
+def profile_catalogue_refresh(*, profile: SecurityProfile) -> None:
+    """Move a profile not yet submitted onto the catalogue version in force, if a newer one
+    came into force since it was started. Runs in its own transaction, so that the move
+    stands even when the submit that follows is refused for missing answers."""
+    with transaction.atomic():
+        locked = (
+            SecurityProfile.objects.select_for_update()
+            .select_related("catalogue")
+            .get(pk=profile.pk)
+        )
+        if locked.submitted_at is not None:
+            return
+        current = catalogue_current(programme=locked.catalogue.programme)
+        if locked.catalogue_id != current.pk:
+            _profile_rebase(profile=locked, catalogue=current)
+
+
+def _profile_rebase(*, profile: SecurityProfile, catalogue: CatalogueVersion) -> None:
     old = SecurityProfile(
         pk=profile.pk, company_id=profile.company_id, catalogue_id=profile.catalogue_id
     )
@@ -476,10 +498,14 @@ def application_missing_items(*, application: Application) -> list[dict[str, str
 def application_submit(*, application: Application, actor: User) -> Application:
     """Submit a complete application; the catalogue version is fixed from here on."""
 
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="submit", company_id=application.company_id
+    )
+    # Its own transaction: the draft moves onto the version in force even when the submit
+    # is then refused, so the trader can answer the new requirements.
+    profile_catalogue_refresh(profile=application.profile)
+
     def check(app: Application) -> None:
-        current = catalogue_current(programme=Programme.PIP)
-        if app.profile.catalogue_id != current.pk:
-            profile_rebase(profile=app.profile, catalogue=current)
         missing = application_missing_items(application=app)
         if missing:
             raise Incomplete(
