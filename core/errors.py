@@ -111,11 +111,12 @@ class NotPermitted(DomainError):
 
     code = "not_permitted"
 
-    def __init__(self, *, action: str, role: str) -> None:
-        message = _("Your role (%(role)s) may not %(action)s.") % {
-            "role": role,
-            "action": action_label(action),
-        }
+    def __init__(self, *, action: str, role: str, kind: str | None = None) -> None:
+        values = {"role": role, "action": action_label(action), "kind": kind}
+        if kind:
+            message = _("Your role (%(role)s) may not %(action)s this %(kind)s.") % values
+        else:
+            message = _("Your role (%(role)s) may not %(action)s.") % values
         super().__init__(message, details={"action": action, "role": role})
 
 

@@ -54,18 +54,25 @@ def scope_for(model_or_qs: type[M] | models.QuerySet[M], *, user: Any) -> models
 
 
 def permission_check(
-    *, actor: User | None, roles: Collection[str], action: str, company_id: int | None
+    *,
+    actor: User | None,
+    roles: Collection[str],
+    action: str,
+    company_id: int | None,
+    kind: str | None = None,
 ) -> None:
-    """Refuse unless the actor's role may take ``action``; a trader only for their company."""
+    """Refuse unless the actor's role may take ``action``; a trader only for their company.
+    ``kind`` names the object in the refusal ("... may not certify this application.")."""
     role = role_of(actor)
+    refusal = NotPermitted(action=action, role=_role_label(role), kind=kind)
     if role not in roles:
-        raise NotPermitted(action=action, role=_role_label(role))
+        raise refusal
     if role == Role.TRADER:
         assert actor is not None
         if not actor.is_active or not actor.company_links.filter(company_id=company_id).exists():
-            raise NotPermitted(action=action, role=_role_label(role))
+            raise refusal
     elif actor is not None and not actor.is_active:
-        raise NotPermitted(action=action, role=_role_label(role))
+        raise refusal
 
 
 def _role_label(role: str) -> str:

@@ -52,7 +52,11 @@ def transition_run(
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
         permission_check(
-            actor=actor, roles=roles, action=action, company_id=getattr(locked, "company_id", None)
+            actor=actor,
+            roles=roles,
+            action=action,
+            company_id=getattr(locked, "company_id", None),
+            kind=str(model._meta.verbose_name),
         )
         bound = getattr(locked, method or action)
         from_state = str(getattr(locked, field))
