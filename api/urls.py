@@ -2,9 +2,26 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "api"
+
+router = SimpleRouter()
+router.register("companies", views.CompanyViewSet, basename="company")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("site-validations", views.SiteValidationViewSet, basename="site-validation")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("action-plans", views.ActionPlanViewSet, basename="action-plan")
+router.register("revalidations", views.RevalidationViewSet, basename="revalidation")
+router.register("change-notices", views.ChangeNoticeViewSet, basename="change-notice")
+router.register("incidents", views.IncidentViewSet, basename="incident")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("mra/verify/", views.MraVerifyView.as_view(), name="mra-verify"),
+    *router.urls,
 ]

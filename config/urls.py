@@ -11,5 +11,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("notifications.urls")),
     path("", include("core.urls")),
 )

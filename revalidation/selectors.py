@@ -56,3 +56,120 @@ def revalidation_unopened_list(*, within_days: int) -> models.QuerySet[Membershi
         .select_related("company")
         .order_by("expires_on", "id")
     )
+
+
+# --- What the daily sweep reads (values only: the sweep works on many rows at once) -------
+
+
+def membership_expiring_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Active memberships expiring in [start, end]: the revalidation reminders' window.
+    Served by the partial index on active memberships' expiry."""
+    return list(
+        Membership.objects.filter(
+            state=Membership.State.ACTIVE, expires_on__gte=start, expires_on__lte=end
+        )
+        .order_by()
+        .values("pk", "company_id", "assigned_officer_id", "expires_on")
+    )
+
+
+def membership_expired_unrevalidated_list(*, today: dt.date) -> models.QuerySet[Membership]:
+    """Active or suspended memberships past their expiry with no revalidation in progress:
+    they lapse (those with a cycle in progress lapse with their cycle)."""
+    in_progress = RevalidationCycle.objects.filter(
+        membership=models.OuterRef("pk"), state__in=RevalidationCycle.IN_PROGRESS
+    )
+    return (
+        Membership.objects.filter(
+            state__in=[Membership.State.ACTIVE, Membership.State.SUSPENDED],
+            expires_on__lt=today,
+        )
+        .filter(~models.Exists(in_progress))
+        .order_by("expires_on", "id")
+    )
+
+
+def revalidation_past_due_list(*, today: dt.date) -> models.QuerySet[RevalidationCycle]:
+    """Cycles still in progress after their due date: they lapse, and their membership."""
+    return RevalidationCycle.objects.filter(
+        state__in=RevalidationCycle.IN_PROGRESS, due_on__lt=today
+    ).order_by("due_on", "id")
+
+
+def membership_lapsed_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Lapsed memberships whose expiry fell in [start, end]: the managers are told."""
+    return list(
+        Membership.objects.filter(
+            state=Membership.State.LAPSED, expires_on__gte=start, expires_on__lte=end
+        )
+        .order_by()
+        .values("pk", "company_id", "assigned_officer_id", "expires_on")
+    )
+
+
+def company_user_ids_by_company(*, company_ids: Any) -> dict[int, list[int]]:
+    """The active users of each company, in one query."""
+    from traders.models import CompanyUser
+
+    users: dict[int, list[int]] = {}
+    for company_id, user_id in (
+        CompanyUser.objects.filter(company_id__in=set(company_ids), user__is_active=True)
+        .order_by()
+        .values_list("company_id", "user_id")
+    ):
+        users.setdefault(company_id, []).append(user_id)
+    return users
+
+
+def manager_user_ids() -> list[int]:
+    from core.models import Role, User
+
+    return list(
+        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
+    )
+
+
+def information_request_open_rows(
+    *, start: dt.date | None = None, end: dt.date
+) -> list[dict[str, Any]]:
+    """Unanswered information requests due in [start, end] (no start: every overdue one).
+    Served by the partial index on open requests' deadline."""
+    from traders.models import InformationRequest
+
+    requests = InformationRequest.objects.filter(responded_at__isnull=True, deadline__lte=end)
+    if start is not None:
+        requests = requests.filter(deadline__gte=start)
+    return list(requests.order_by().values("pk", "company_id", "requested_by_id", "deadline"))
+
+
+def profile_confirmation_rows(*, anchor_on_or_before: dt.date) -> list[dict[str, Any]]:
+    """Companies with an active membership whose security profile was last confirmed (or,
+    failing that, certified or renewed) on or before ``anchor_on_or_before``, with that
+    date as ``anchor``. One grouped query."""
+    from django.db.models.functions import Coalesce, Greatest
+
+    from traders.models import SecurityProfile
+
+    confirmed = (
+        SecurityProfile.objects.filter(
+            company_id=models.OuterRef("company_id"), confirmed_on__isnull=False
+        )
+        .order_by("-confirmed_on")
+        .values("confirmed_on")[:1]
+    )
+    return list(
+        Membership.objects.filter(state=Membership.State.ACTIVE)
+        .order_by()
+        .values("company_id")
+        .annotate(
+            certified=models.Max("certified_on"),
+            renewed=models.Max(Coalesce("last_renewed_on", "certified_on")),
+            officer_id=models.Max("assigned_officer_id"),
+            confirmed=models.Subquery(confirmed),
+        )
+        .annotate(
+            anchor=Greatest("certified", "renewed", Coalesce("confirmed", "certified")),
+        )
+        .filter(anchor__lte=anchor_on_or_before)
+        .values("company_id", "anchor", "officer_id")
+    )

@@ -125,3 +125,77 @@ def membership_list_for(*, user: Any) -> models.QuerySet[Membership]:
 
 def change_notice_list_for(*, user: Any) -> models.QuerySet[ChangeNotice]:
     return scope_for(ChangeNotice, user=user)
+
+
+# --- For the REST API (issue 7) ---------------------------------------------------------
+
+
+def profile_overview(*, profile: SecurityProfile) -> dict[str, Any]:
+    """Everything a client needs to fill in a profile: each requirement of its catalogue in
+    order with its answer and evidence, the completeness per area and what is missing."""
+    requirements = list(
+        Requirement.objects.filter(area__catalogue_id=profile.catalogue_id)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    answers = {
+        a.requirement_id: a
+        for a in profile.answers.prefetch_related(
+            models.Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "pk"))
+        )
+    }
+    completeness = profile_completeness(profile=profile)
+    return {
+        "id": profile.pk,
+        "catalogue": str(profile.catalogue),
+        "submitted_at": profile.submitted_at,
+        "completeness": {
+            "total": completeness["total"],
+            "complete": completeness["complete"],
+            "percent": completeness["percent"],
+            "areas": [
+                {
+                    "code": a["area"].code,
+                    "name": a["area"].name,
+                    "total": a["total"],
+                    "complete": a["complete"],
+                }
+                for a in completeness["areas"]
+            ],
+        },
+        "missing": profile_missing_items(profile=profile),
+        "requirements": [
+            {"requirement": req, "answer": answers.get(req.pk)} for req in requirements
+        ],
+    }
+
+
+def membership_expiring_within(
+    *, queryset: models.QuerySet[Membership], within_days: int
+) -> models.QuerySet[Membership]:
+    """Active memberships of ``queryset`` whose expiry falls between today and today plus
+    ``within_days`` days (agency dates)."""
+    import datetime as dt
+
+    from core.dates import agency_today
+
+    today = agency_today()
+    return queryset.filter(
+        state=Membership.State.ACTIVE,
+        expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=within_days),
+    )
+
+
+def membership_mra_verify(*, member_number: str) -> Membership | None:
+    """The membership a partner administration may see under a mutual recognition
+    arrangement: only when the member's company consented to share its status. ``None``
+    when unknown or not shared (the caller cannot tell which)."""
+    return (
+        Membership.objects.filter(
+            member_number=(member_number or "").strip().upper(),
+            company__mra_sharing_consent=True,
+        )
+        .select_related("company")
+        .first()
+    )

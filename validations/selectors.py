@@ -68,3 +68,36 @@ def action_plan_item_list_for(*, user: Any) -> models.QuerySet[ActionPlanItem]:
 
 def incident_list_for(*, user: Any) -> models.QuerySet[Incident]:
     return scope_for(Incident, user=user).select_related("company")
+
+
+# --- What the daily sweep reads (values only: the sweep works on many rows at once) -------
+
+
+def action_plan_deadline_rows(*, start: Any, end: Any) -> list[dict[str, Any]]:
+    """Plans waiting for the member (issued or returned) due in [start, end]: the
+    reminders' window. Served by the partial index on open plans' deadline."""
+    return list(
+        ActionPlan.objects.filter(
+            state__in=[ActionPlan.State.ISSUED, ActionPlan.State.RETURNED],
+            deadline__gte=start,
+            deadline__lte=end,
+        )
+        .order_by()
+        .values("pk", "company_id", "issued_by_id", "deadline")
+    )
+
+
+def action_plan_in_state_rows(*, state: str) -> list[dict[str, Any]]:
+    """Open plans in ``state`` (overdue, escalated): who must be told."""
+    return list(
+        ActionPlan.objects.filter(state=state, deadline__lte=agency_today())
+        .order_by()
+        .values("pk", "company_id", "issued_by_id", "deadline")
+    )
+
+
+def action_plan_escalation_due_list(*, deadline_before: Any) -> models.QuerySet[ActionPlan]:
+    """Overdue plans whose deadline is older than the grace period: escalated by the sweep."""
+    return ActionPlan.objects.filter(
+        state=ActionPlan.State.OVERDUE, deadline__lt=deadline_before
+    ).order_by("deadline", "id")

@@ -139,7 +139,28 @@ CELERY_TIMEZONE = AGENCY_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 300.0},
+    # Once a day, early morning in the agency's time zone (CELERY_TIMEZONE).
+    "daily-sweep": {
+        "task": "revalidation.tasks.daily_sweep",
+        "schedule": __import__("celery.schedules").schedules.crontab(
+            hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=0
+        ),
+    },
 }
+
+# Reminders and deadlines (revalidation.sweeps, notifications). Days before the date.
+REVALIDATION_REMINDER_DAYS = env.list("REVALIDATION_REMINDER_DAYS", cast=int, default=[180, 90, 60, 30, 7])
+ACTION_PLAN_REMINDER_DAYS = env.list("ACTION_PLAN_REMINDER_DAYS", cast=int, default=[14, 7, 1])
+ACTION_PLAN_ESCALATION_GRACE_DAYS = env.int("ACTION_PLAN_ESCALATION_GRACE_DAYS", default=14)
+INFORMATION_REQUEST_REMINDER_DAYS = env.list("INFORMATION_REQUEST_REMINDER_DAYS", cast=int, default=[7, 1])
+PROFILE_CONFIRMATION_REMINDER_MONTHS = env.int("PROFILE_CONFIRMATION_REMINDER_MONTHS", default=11)
+PROFILE_CONFIRMATION_DUE_MONTHS = env.int("PROFILE_CONFIRMATION_DUE_MONTHS", default=12)
+REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=60)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=1800)
+# Pending this long after being enqueued, a reminder is enqueued again by the next sweep.
+REMINDER_REQUEUE_AFTER_MINUTES = env.int("REMINDER_REQUEUE_AFTER_MINUTES", default=360)
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
