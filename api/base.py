@@ -1,0 +1,109 @@
+"""What every API view shares: authentication, the partner restriction, the error shape in
+the schema, scoped lookups (404 outside the caller's scope), and transitions as actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.audit import audit_history
+
+from .permissions import NotPartner
+from .schema import ApiAutoSchema
+from .serializers import AuditEventSerializer
+
+# Token first: an anonymous client is told to authenticate (401 with WWW-Authenticate).
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+class ApiMixin:
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated, NotPartner]
+    parser_classes = [JSONParser]  # uploads declare their own (multipart)
+    schema = ApiAutoSchema()
+
+
+class ResourceViewSet(
+    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """List and retrieve through a ``*_list_for(user=...)`` selector; subclasses add the
+    service calls (create, transitions) as actions."""
+
+    # Any id reaches the view (and is a JSON 404 if it is not one of the caller's objects).
+    lookup_value_regex = "[^/]+"
+
+    def scoped(self) -> models.QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return self.scoped()
+
+    def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # Query filters select what a list shows; they never hide the object of an action.
+        if self.action == "list":
+            return super().filter_queryset(queryset)
+        return queryset
+
+    def parse(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def render(self, obj: models.Model, *, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def run_transition(
+        self,
+        service: Callable[..., models.Model],
+        kwarg: str,
+        input_class: type[serializers.Serializer] | None,
+    ) -> Response:
+        obj = self.get_object()
+        data = self.parse(input_class) if input_class is not None else {}
+        return self.render(service(**{kwarg: obj}, actor=self.request.user, **data))
+
+    def paginated(self, queryset: Any, serializer_class: type[serializers.Serializer]) -> Response:
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses=AuditEventSerializer(many=True),
+        summary="Audit trail",
+        description="Every change of this object: who, when, from which state to which, why.",
+    )
+    @action(detail=True, methods=["get"], url_path="audit-events", filter_backends=[])
+    def audit_events(self, request: Request, pk: str | None = None) -> Response:
+        return self.paginated(audit_history(obj=self.get_object()), AuditEventSerializer)
+
+
+def transition(
+    url_path: str,
+    service: Callable[..., models.Model],
+    kwarg: str,
+    input_class: type[serializers.Serializer] | None = None,
+    *,
+    summary: str,
+    name: str = "",
+) -> Callable[..., Response]:
+    """``POST <resource>/{id}/<url_path>/``: parse ``input_class``, call ``service`` with the
+    object as ``kwarg`` and the caller as actor, return the updated resource."""
+
+    def view(self: ResourceViewSet, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(service, kwarg, input_class)
+
+    view.__name__ = name or url_path.replace("-", "_")
+    view.__doc__ = summary
+    routed = action(detail=True, methods=["post"], url_path=url_path)(view)
+    return extend_schema(request=input_class, summary=summary)(routed)

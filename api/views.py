@@ -1,0 +1,538 @@
+"""The resources of /api/v1/: list and retrieve through the scoped selectors, create and
+transition through the services. Interfaces only: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.roles import scope_for
+from revalidation import services as revalidation_services
+from revalidation.selectors import revalidation_list_for
+from traders import services as trader_services
+from traders.models import ProfileAnswer, SecurityProfile
+from traders.selectors import (
+    application_list_for,
+    change_notice_list_for,
+    company_list_for,
+    membership_list_for,
+    membership_mra_verify,
+    profile_overview,
+)
+from validations import services as validation_services
+from validations.selectors import (
+    action_plan_list_for,
+    incident_list_for,
+    site_validation_list_for,
+)
+
+from . import serializers as s
+from .base import AUTHENTICATION, ResourceViewSet, transition
+from .filters import ApplicationFilter, MembershipFilter
+from .permissions import MraVerifier
+from .schema import ApiAutoSchema
+
+# --- Authentication ---------------------------------------------------------------------
+
+
+class TokenObtainView(APIView):
+    """Exchange an e-mail address and password for the API token of that user."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    schema = ApiAutoSchema()
+
+    @extend_schema(request=AuthTokenSerializer, responses=s.TokenSerializer, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# --- Partner verification ---------------------------------------------------------------
+
+
+class MraQuerySerializer(serializers.Serializer):
+    member_number = serializers.CharField(max_length=20)
+
+
+class MraVerifyView(APIView):
+    """A member's status for a partner administration under a mutual recognition
+    arrangement; unknown and not shared are both 404."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated, MraVerifier]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "partner"
+    schema = ApiAutoSchema()
+
+    @extend_schema(parameters=[MraQuerySerializer], responses=s.MraStatusSerializer)
+    def get(self, request: Request) -> Response:
+        query = MraQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        membership = membership_mra_verify(member_number=query.validated_data["member_number"])
+        if membership is None:
+            raise exceptions.NotFound()
+        return Response(s.MraStatusSerializer(membership).data)
+
+
+# --- Companies --------------------------------------------------------------------------
+
+
+class CompanyViewSet(ResourceViewSet):
+    serializer_class = s.CompanySerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return company_list_for(user=self.request.user).prefetch_related("sites", "business_types")
+
+    @extend_schema(request=s.CompanyCreateSerializer, responses={201: s.CompanySerializer})
+    def create(self, request: Request) -> Response:
+        company = trader_services.company_create(
+            actor=request.user, **self.parse(s.CompanyCreateSerializer)
+        )
+        return self.render(company, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], request=None, responses=s.SiteSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.SiteCreateSerializer, responses={201: s.SiteSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def sites(self, request: Request, pk: str | None = None) -> Response:
+        company = self.get_object()
+        if request.method == "GET":
+            return self.paginated(company.sites.order_by("name", "pk"), s.SiteSerializer)
+        site = trader_services.site_create(
+            company=company, actor=request.user, **self.parse(s.SiteCreateSerializer)
+        )
+        return Response(s.SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+
+# --- Security profiles (of applications and revalidations) ------------------------------
+
+
+class SecurityProfileActions:
+    """``GET/PUT {id}/security-profile/`` and ``POST {id}/security-profile/evidence/`` for a
+    resource that has a ``profile``. Mixed into a ResourceViewSet (get_object, parse)."""
+
+    @extend_schema(methods=["GET"], request=None, responses=s.SecurityProfileSerializer)
+    @extend_schema(
+        methods=["PUT"],
+        request=s.ProfileAnswersSerializer,
+        responses=s.SecurityProfileSerializer,
+        description="Save answers; all of them are saved, or none.",
+    )
+    @action(detail=True, methods=["get", "put"], url_path="security-profile")
+    def security_profile(self, request: Request, pk: str | None = None) -> Response:
+        profile: SecurityProfile = self.get_object().profile
+        if request.method == "PUT":
+            answers = self.parse(s.ProfileAnswersSerializer)["answers"]
+            with transaction.atomic():  # several answers: all saved, or none
+                for answer in answers:
+                    trader_services.profile_answer_save(
+                        profile=profile, actor=request.user, **answer
+                    )
+        return Response(s.SecurityProfileSerializer(profile_overview(profile=profile)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer},
+        description="Attach a document to the answer of one requirement (answer it first).",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="security-profile/evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        profile: SecurityProfile = self.get_object().profile
+        data = self.parse(s.EvidenceUploadSerializer)
+        answer = (
+            scope_for(ProfileAnswer, user=request.user)
+            .filter(profile=profile, requirement=data["requirement"])
+            .select_related("profile")
+            .first()
+        )
+        if answer is None:
+            raise exceptions.ValidationError(
+                {"requirement": [_("Answer this requirement before attaching evidence to it.")]}
+            )
+        evidence = trader_services.evidence_attach(
+            answer=answer, upload=data["file"], actor=request.user
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+# --- Applications -----------------------------------------------------------------------
+
+
+class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
+    serializer_class = s.ApplicationSerializer
+    filterset_class = ApplicationFilter
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return application_list_for(user=self.request.user).prefetch_related(
+            "sites", "information_requests"
+        )
+
+    @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationSerializer})
+    def create(self, request: Request) -> Response:
+        application = trader_services.application_create(
+            actor=request.user, **self.parse(s.ApplicationCreateSerializer)
+        )
+        return self.render(application, status_code=status.HTTP_201_CREATED)
+
+    _app = "application"
+    submit = transition(
+        "submit", trader_services.application_submit, _app, summary="Submit the application"
+    )
+    start_review = transition(
+        "start-review",
+        trader_services.application_start_review,
+        _app,
+        summary="Start the eligibility review",
+    )
+    request_info = transition(
+        "request-info",
+        trader_services.application_request_info,
+        _app,
+        s.RequestInfoSerializer,
+        summary="Request information, with a deadline",
+    )
+    answer_info = transition(
+        "answer-info",
+        trader_services.application_answer_info,
+        _app,
+        s.AnswerInfoSerializer,
+        summary="Answer the information request",
+    )
+    mark_eligible = transition(
+        "mark-eligible",
+        trader_services.application_mark_eligible,
+        _app,
+        s.NoteSerializer,
+        summary="Mark eligible",
+    )
+    mark_ineligible = transition(
+        "mark-ineligible",
+        trader_services.application_mark_ineligible,
+        _app,
+        s.ReasonsSerializer,
+        summary="Mark ineligible, with reasons",
+    )
+    certify = transition(
+        "certify",
+        trader_services.application_certify,
+        _app,
+        s.NoteSerializer,
+        summary="Certify (a membership starts per programme)",
+    )
+    deny = transition(
+        "deny",
+        trader_services.application_deny,
+        _app,
+        s.ReasonsSerializer,
+        summary="Deny, with reasons",
+    )
+    withdraw = transition(
+        "withdraw",
+        trader_services.application_withdraw,
+        _app,
+        s.NoteSerializer,
+        summary="Withdraw the application",
+    )
+
+
+# --- Memberships ------------------------------------------------------------------------
+
+
+class MembershipViewSet(ResourceViewSet):
+    serializer_class = s.MembershipSerializer
+    filterset_class = MembershipFilter
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return membership_list_for(user=self.request.user).order_by("expires_on", "pk")
+
+    _m = "membership"
+    suspend = transition(
+        "suspend", trader_services.membership_suspend, _m, s.ReasonSerializer, summary="Suspend"
+    )
+    reinstate = transition(
+        "reinstate",
+        trader_services.membership_reinstate,
+        _m,
+        s.ReasonSerializer,
+        summary="Reinstate",
+    )
+    cancel = transition(
+        "cancel", trader_services.membership_cancel, _m, s.ReasonSerializer, summary="Cancel"
+    )
+    appeal = transition(
+        "appeal",
+        trader_services.membership_appeal,
+        _m,
+        s.GroundsSerializer,
+        summary="Appeal a cancellation",
+    )
+    allow_appeal = transition(
+        "allow-appeal",
+        trader_services.membership_allow_appeal,
+        _m,
+        s.ReasonSerializer,
+        summary="Allow the appeal",
+    )
+    uphold_cancellation = transition(
+        "uphold-cancellation",
+        trader_services.membership_uphold_cancellation,
+        _m,
+        s.ReasonSerializer,
+        summary="Uphold the cancellation",
+    )
+    assign_officer = transition(
+        "assign-officer",
+        trader_services.membership_assign_officer,
+        _m,
+        s.AssignOfficerSerializer,
+        summary="Assign the member's officer",
+    )
+
+    @extend_schema(
+        request=s.OpenRevalidationSerializer,
+        responses={201: s.RevalidationSerializer},
+        summary="Open the revalidation",
+    )
+    @action(detail=True, methods=["post"], url_path="open-revalidation")
+    def open_revalidation(self, request: Request, pk: str | None = None) -> Response:
+        membership = self.get_object()
+        cycle = revalidation_services.revalidation_open(
+            membership=membership, actor=request.user, **self.parse(s.OpenRevalidationSerializer)
+        )
+        fresh = revalidation_list_for(user=request.user).get(pk=cycle.pk)
+        return Response(s.RevalidationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+# --- Change notices ---------------------------------------------------------------------
+
+
+class ChangeNoticeViewSet(ResourceViewSet):
+    serializer_class = s.ChangeNoticeSerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return change_notice_list_for(user=self.request.user)
+
+    @extend_schema(
+        request=s.ChangeNoticeCreateSerializer, responses={201: s.ChangeNoticeSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        notice = trader_services.change_notice_submit(
+            actor=request.user, **self.parse(s.ChangeNoticeCreateSerializer)
+        )
+        return self.render(notice, status_code=status.HTTP_201_CREATED)
+
+    acknowledge = transition(
+        "acknowledge",
+        trader_services.change_notice_acknowledge,
+        "notice",
+        s.NoteSerializer,
+        summary="Acknowledge the change",
+    )
+
+
+# --- Site validations -------------------------------------------------------------------
+
+
+class SiteValidationViewSet(ResourceViewSet):
+    serializer_class = s.SiteValidationSerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return site_validation_list_for(user=self.request.user).prefetch_related(
+            "sites", "officers", "findings__requirement"
+        )
+
+    @extend_schema(
+        request=s.SiteValidationScheduleSerializer, responses={201: s.SiteValidationSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        validation = validation_services.site_validation_schedule(
+            actor=request.user, **self.parse(s.SiteValidationScheduleSerializer)
+        )
+        return self.render(validation, status_code=status.HTTP_201_CREATED)
+
+    _v = "validation"
+    start = transition(
+        "start", validation_services.site_validation_start, _v, summary="Start the visit"
+    )
+    complete = transition(
+        "complete",
+        validation_services.site_validation_complete,
+        _v,
+        s.SiteValidationCompleteSerializer,
+        summary="Complete the report (a finding for every requirement)",
+    )
+    cancel = transition(
+        "cancel",
+        validation_services.site_validation_cancel,
+        _v,
+        s.ReasonSerializer,
+        summary="Cancel the visit",
+    )
+
+    @extend_schema(
+        request=s.FindingInputSerializer,
+        responses={201: s.FindingSerializer},
+        summary="Record (or correct) the finding on one requirement",
+    )
+    @action(detail=True, methods=["post"])
+    def findings(self, request: Request, pk: str | None = None) -> Response:
+        finding = validation_services.finding_record(
+            validation=self.get_object(),
+            actor=request.user,
+            **self.parse(s.FindingInputSerializer),
+        )
+        return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+
+# --- Action plans -----------------------------------------------------------------------
+
+
+class ActionPlanViewSet(ResourceViewSet):
+    serializer_class = s.ActionPlanSerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return action_plan_list_for(user=self.request.user).prefetch_related("items")
+
+    @extend_schema(request=s.ActionPlanIssueSerializer, responses={201: s.ActionPlanSerializer})
+    def create(self, request: Request) -> Response:
+        plan = validation_services.action_plan_issue(
+            actor=request.user, **self.parse(s.ActionPlanIssueSerializer)
+        )
+        return self.render(plan, status_code=status.HTTP_201_CREATED)
+
+    _p = "plan"
+    respond = transition(
+        "respond",
+        validation_services.action_plan_respond,
+        _p,
+        s.ActionPlanRespondSerializer,
+        summary="Respond with the corrective action taken",
+    )
+    accept = transition(
+        "accept",
+        validation_services.action_plan_accept,
+        _p,
+        s.NoteSerializer,
+        summary="Accept the response",
+    )
+    return_plan = transition(
+        "return",
+        validation_services.action_plan_return,
+        _p,
+        s.NoteSerializer,
+        summary="Return the response for more work",
+        name="return_plan",
+    )
+    extend = transition(
+        "extend",
+        validation_services.action_plan_extend,
+        _p,
+        s.ActionPlanExtendSerializer,
+        summary="Extend the deadline",
+    )
+    escalate = transition(
+        "escalate",
+        validation_services.action_plan_escalate,
+        _p,
+        s.NoteSerializer,
+        summary="Escalate an overdue plan to a manager",
+    )
+    mark_overdue = transition(
+        "mark-overdue",
+        validation_services.action_plan_mark_overdue,
+        _p,
+        s.NoteSerializer,
+        summary="Mark overdue",
+    )
+
+
+# --- Incidents --------------------------------------------------------------------------
+
+
+class IncidentViewSet(ResourceViewSet):
+    serializer_class = s.IncidentSerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return incident_list_for(user=self.request.user)
+
+    @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
+    def create(self, request: Request) -> Response:
+        incident = validation_services.incident_report(
+            actor=request.user, **self.parse(s.IncidentReportSerializer)
+        )
+        return self.render(incident, status_code=status.HTTP_201_CREATED)
+
+    start_analysis = transition(
+        "start-analysis",
+        validation_services.incident_start_analysis,
+        "incident",
+        summary="Start the post-incident analysis",
+    )
+    conclude = transition(
+        "conclude",
+        validation_services.incident_conclude,
+        "incident",
+        s.IncidentConcludeSerializer,
+        summary="Conclude the analysis (optionally issuing an action plan)",
+    )
+
+
+# --- Revalidations ----------------------------------------------------------------------
+
+
+class RevalidationViewSet(SecurityProfileActions, ResourceViewSet):
+    serializer_class = s.RevalidationSerializer
+
+    def scoped(self) -> models.QuerySet[Any]:
+        return revalidation_list_for(user=self.request.user).select_related("profile")
+
+    _c = "cycle"
+    submit_profile = transition(
+        "submit-profile",
+        revalidation_services.revalidation_submit_profile,
+        _c,
+        summary="Submit the updated security profile",
+    )
+    schedule_validation = transition(
+        "schedule-validation",
+        revalidation_services.revalidation_schedule_validation,
+        _c,
+        s.RevalidationScheduleSerializer,
+        summary="Schedule the revalidation's site validation",
+    )
+    complete = transition(
+        "complete",
+        revalidation_services.revalidation_complete,
+        _c,
+        s.NoteSerializer,
+        summary="Complete the revalidation (renews the membership)",
+    )
+    lapse = transition(
+        "lapse",
+        revalidation_services.revalidation_lapse,
+        _c,
+        s.NoteSerializer,
+        summary="Let a revalidation past its due date lapse",
+    )
