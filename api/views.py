@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -140,11 +140,9 @@ class SecurityProfileActions:
         profile: SecurityProfile = self.get_object().profile
         if request.method == "PUT":
             answers = self.parse(s.ProfileAnswersSerializer)["answers"]
-            with transaction.atomic():  # several answers: all saved, or none
-                for answer in answers:
-                    trader_services.profile_answer_save(
-                        profile=profile, actor=request.user, **answer
-                    )
+            trader_services.profile_answers_save(
+                profile=profile, answers=answers, actor=request.user
+            )
         return Response(s.SecurityProfileSerializer(profile_overview(profile=profile)).data)
 
     @extend_schema(

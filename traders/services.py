@@ -226,6 +226,14 @@ def profile_answer_save(
     return answer
 
 
+def profile_answers_save(
+    *, profile: SecurityProfile, answers: Sequence[dict[str, Any]], actor: User
+) -> list[ProfileAnswer]:
+    """Save several answers at once: all of them, or none (each as profile_answer_save)."""
+    with transaction.atomic():
+        return [profile_answer_save(profile=profile, actor=actor, **answer) for answer in answers]
+
+
 EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
     "png": (b"\x89PNG\r\n\x1a\n",),
