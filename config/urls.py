@@ -13,4 +13,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("notifications.urls")),
     path("", include("core.urls")),
+    path("portal/", include("portal.urls")),
+    path("staff/", include("backoffice.urls")),
 )

@@ -1,7 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from .access import role_required
+from .forms import BilingualPasswordResetForm, EmailAuthenticationForm
+from .models import Role
+
+# Where each role starts after signing in (core:landing). Partners use the API only.
+ROLE_HOMES = {
+    Role.TRADER: "portal:home",
+    Role.OFFICER: "backoffice:workbench",
+    Role.MANAGER: "backoffice:dashboard",
+    Role.ADMINISTRATOR: "admin:index",
+    Role.PARTNER: "core:partner",
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,3 +36,41 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """After sign-in (LOGIN_REDIRECT_URL): each role to its own home page."""
+    return redirect(ROLE_HOMES.get(request.user.role, "core:home"))  # type: ignore[union-attr]  # login_required
+
+
+@role_required(Role.PARTNER)
+def partner_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/partner.html")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView); back to the home page with a message."""
+
+    next_page = reverse_lazy("core:home")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You have signed out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = BilingualPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("core:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("core:password_reset_complete")

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
+    "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -78,7 +81,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:landing"  # sends each role to its home page
+LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -98,7 +103,11 @@ AGENCY_TIME_ZONE = "America/Toronto"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# static/vendor/ holds the npm packages' files, copied there by bin/_setup (git-ignored).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Forms render through templates/django/forms/ (label, hint, error beside each field, and an
+# error summary): every form of the site looks and behaves the same.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Uploads live outside the web root and are served only by views that check scope.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
@@ -149,10 +158,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 # Reminders and deadlines (revalidation.sweeps, notifications). Days before the date.
-REVALIDATION_REMINDER_DAYS = env.list("REVALIDATION_REMINDER_DAYS", cast=int, default=[180, 90, 60, 30, 7])
+REVALIDATION_REMINDER_DAYS = env.list(
+    "REVALIDATION_REMINDER_DAYS", cast=int, default=[180, 90, 60, 30, 7]
+)
 ACTION_PLAN_REMINDER_DAYS = env.list("ACTION_PLAN_REMINDER_DAYS", cast=int, default=[14, 7, 1])
 ACTION_PLAN_ESCALATION_GRACE_DAYS = env.int("ACTION_PLAN_ESCALATION_GRACE_DAYS", default=14)
-INFORMATION_REQUEST_REMINDER_DAYS = env.list("INFORMATION_REQUEST_REMINDER_DAYS", cast=int, default=[7, 1])
+INFORMATION_REQUEST_REMINDER_DAYS = env.list(
+    "INFORMATION_REQUEST_REMINDER_DAYS", cast=int, default=[7, 1]
+)
 PROFILE_CONFIRMATION_REMINDER_MONTHS = env.int("PROFILE_CONFIRMATION_REMINDER_MONTHS", default=11)
 PROFILE_CONFIRMATION_DUE_MONTHS = env.int("PROFILE_CONFIRMATION_DUE_MONTHS", default=12)
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)

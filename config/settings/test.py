@@ -17,3 +17,6 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = False
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Django's live server (browser tests) cannot start with MEDIA_URL None (base): give it a
+# prefix nothing links to. Pages still serve uploads only through views that check scope.
+MEDIA_URL = "/_test-media-not-linked/"
