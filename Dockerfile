@@ -23,6 +23,15 @@ RUN pip install -r requirements.lock
 
 COPY . .
 
+# The front-end packages (GC Design System CSS and fonts) come from npm at build time and are
+# copied into static/vendor/ by the same step bin/_setup runs; Node is gone afterwards.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && bash -c 'source bin/_setup && tt_frontend' \
+    && rm -rf node_modules \
+    && apt-get purge -y nodejs npm && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/* /root/.npm
+
 # Build-time only values: production settings refuse to load without them, and neither
 # command below touches the database. They do not persist past this step.
 RUN export SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
