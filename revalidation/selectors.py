@@ -124,9 +124,7 @@ def company_user_ids_by_company(*, company_ids: Any) -> dict[int, list[int]]:
 def manager_user_ids() -> list[int]:
     from core.models import Role, User
 
-    return list(
-        User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True)
-    )
+    return list(User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True))
 
 
 def information_request_open_rows(
@@ -142,21 +140,12 @@ def information_request_open_rows(
     return list(requests.order_by().values("pk", "company_id", "requested_by_id", "deadline"))
 
 
-def profile_confirmation_rows(*, anchor_on_or_before: dt.date) -> list[dict[str, Any]]:
+def profile_confirmation_rows(*, anchor_from: dt.date, anchor_to: dt.date) -> list[dict[str, Any]]:
     """Companies with an active membership whose security profile was last confirmed (or,
-    failing that, certified or renewed) on or before ``anchor_on_or_before``, with that
-    date as ``anchor``. One grouped query."""
+    failing that, certified or renewed) between ``anchor_from`` and ``anchor_to``, with that
+    date as ``anchor``. One grouped query over the active memberships."""
     from django.db.models.functions import Coalesce, Greatest
 
-    from traders.models import SecurityProfile
-
-    confirmed = (
-        SecurityProfile.objects.filter(
-            company_id=models.OuterRef("company_id"), confirmed_on__isnull=False
-        )
-        .order_by("-confirmed_on")
-        .values("confirmed_on")[:1]
-    )
     return list(
         Membership.objects.filter(state=Membership.State.ACTIVE)
         .order_by()
@@ -165,11 +154,9 @@ def profile_confirmation_rows(*, anchor_on_or_before: dt.date) -> list[dict[str,
             certified=models.Max("certified_on"),
             renewed=models.Max(Coalesce("last_renewed_on", "certified_on")),
             officer_id=models.Max("assigned_officer_id"),
-            confirmed=models.Subquery(confirmed),
+            confirmed=models.Max("company__profiles__confirmed_on"),
         )
-        .annotate(
-            anchor=Greatest("certified", "renewed", Coalesce("confirmed", "certified")),
-        )
-        .filter(anchor__lte=anchor_on_or_before)
+        .annotate(anchor=Greatest("certified", "renewed", Coalesce("confirmed", "certified")))
+        .filter(anchor__gte=anchor_from, anchor__lte=anchor_to)
         .values("company_id", "anchor", "officer_id")
     )

@@ -7,6 +7,7 @@ environment at all: an SQLite file and Celery over kombu's filesystem transport.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -152,7 +153,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Once a day, early morning in the agency's time zone (CELERY_TIMEZONE).
     "daily-sweep": {
         "task": "revalidation.tasks.daily_sweep",
-        "schedule": __import__("celery.schedules").schedules.crontab(
+        "schedule": crontab(
             hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=0
         ),
     },

@@ -1,0 +1,58 @@
+"""Reads for reminders and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import Notification, Reminder
+
+
+def notification_list_for(*, user: Any) -> models.QuerySet[Notification]:
+    """The signed-in user's own notifications, newest first; nobody else's."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user: Any) -> int:
+    return notification_list_for(user=user).filter(read_at__isnull=True).count()
+
+
+def reminder_recorded_keys(
+    *, model: type[models.Model], kind: str, due_from: dt.date, due_to: dt.date
+) -> set[tuple[int, str]]:
+    """(object id, milestone) of the reminders of ``kind`` already recorded for dates in
+    [due_from, due_to]: what a sweep must not record again. Served by (kind, due_on)."""
+    content_type = ContentType.objects.get_for_model(model)
+    return set(
+        Reminder.objects.filter(
+            kind=kind, due_on__gte=due_from, due_on__lte=due_to, content_type=content_type
+        ).values_list("object_id", "milestone")
+    )
+
+
+def reminder_report_list(
+    *, failed_only: bool = False, since: dt.datetime | None = None
+) -> models.QuerySet[Reminder]:
+    reminders = Reminder.objects.select_related("content_type").order_by("created_at", "id")
+    if failed_only:
+        reminders = reminders.filter(status=Reminder.Status.FAILED)
+    if since is not None:
+        reminders = reminders.filter(created_at__gte=since)
+    return reminders
+
+
+def reminder_report_counts(
+    *, failed_only: bool = False, since: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    return list(
+        reminder_report_list(failed_only=failed_only, since=since)
+        .order_by()
+        .values("kind", "status")
+        .annotate(count=models.Count("id"))
+        .order_by("kind", "status")
+    )

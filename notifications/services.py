@@ -1,0 +1,335 @@
+"""Writes for reminders and notifications.
+
+A reminder is recorded in the ledger first (unique per object, kind and milestone), then,
+once that is committed, a task delivers it: e-mail to each recipient in their preferred
+language, and an in-app notification. Delivery is idempotent: a sent reminder is not sent
+again, and a recipient already e-mailed is not e-mailed again when a later one fails.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.errors import DomainError
+from core.roles import permission_check
+
+from .models import Notification, Reminder
+
+if TYPE_CHECKING:
+    from core.models import User
+
+logger = logging.getLogger(__name__)
+
+# Failures worth another try later: the mail server or the network is down or refusing.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPException,
+    ConnectionError,
+    OSError,
+)
+
+_deliver_inline: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "reminders_deliver_inline", default=False
+)
+
+
+@contextmanager
+def deliveries_inline() -> Iterator[None]:
+    """Deliver reminders recorded inside this block in this process (``run_sweep --sync``:
+    for the embedded default, or an operator without a worker) instead of through the
+    broker."""
+    token = _deliver_inline.set(True)
+    try:
+        yield
+    finally:
+        _deliver_inline.reset(token)
+
+
+@dataclass(frozen=True)
+class ReminderDraft:
+    """A reminder a sweep found due: what it is about, why, and for whom."""
+
+    model: type[models.Model]
+    object_id: int
+    kind: str
+    due_on: dt.date
+    days_before: int | None
+    recipient_ids: tuple[int, ...]
+
+    @property
+    def milestone(self) -> str:
+        return reminder_milestone(due_on=self.due_on, days_before=self.days_before)
+
+
+def reminder_milestone(*, due_on: dt.date, days_before: int | None) -> str:
+    if days_before is None:
+        return due_on.isoformat()
+    return f"{due_on.isoformat()}/{days_before}"
+
+
+def _unique_ids(ids: Iterable[int | None]) -> list[int]:
+    return sorted({i for i in ids if i is not None})
+
+
+# Above this many, the sweep sends one message per batch and a worker fans the batch out
+# into one delivery task per reminder: a catch-up of 50,000 reminders does not hold the
+# sweep for a minute of broker round trips.
+FAN_OUT_BATCH = 500
+
+
+def reminders_enqueue(*, reminder_ids: Sequence[int]) -> None:
+    """Hand reminders to the workers (called after commit): one delivery task each, so each
+    retries on its own. Inline in ``deliveries_inline``."""
+    from .tasks import deliver_reminder, enqueue_reminders
+
+    if not reminder_ids:
+        return
+    if _deliver_inline.get() or deliver_reminder.app.conf.task_always_eager:
+        for reminder_id in reminder_ids:
+            deliver_reminder.apply(args=[reminder_id])
+        return
+    ids = list(reminder_ids)
+    with deliver_reminder.app.producer_or_acquire() as producer:
+        if len(ids) <= FAN_OUT_BATCH:
+            for reminder_id in ids:
+                deliver_reminder.apply_async(args=[reminder_id], producer=producer)
+            return
+        for start in range(0, len(ids), FAN_OUT_BATCH):
+            enqueue_reminders.apply_async(
+                args=[ids[start : start + FAN_OUT_BATCH]], producer=producer
+            )
+
+
+def reminder_record_and_enqueue(
+    *,
+    obj: models.Model,
+    kind: str,
+    due_on: dt.date,
+    days_before: int | None = None,
+    recipient_ids: Iterable[int | None],
+) -> Reminder | None:
+    """Record one reminder and deliver it after commit; ``None`` if it was already recorded
+    (by this sweep yesterday, or by another one running at the same time)."""
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=obj.pk,
+                kind=kind,
+                milestone=reminder_milestone(due_on=due_on, days_before=days_before),
+                due_on=due_on,
+                days_before=days_before,
+                recipient_ids=_unique_ids(recipient_ids),
+                enqueued_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(reminders_enqueue, reminder_ids=[reminder.pk]))
+    return reminder
+
+
+def reminders_record_and_enqueue(
+    *, drafts: Sequence[ReminderDraft], batch_size: int = 2000
+) -> list[int]:
+    """Record many reminders at once and deliver the new ones after commit.
+
+    Rows are inserted with ``ON CONFLICT DO NOTHING``, each marked with this call's run id;
+    the rows that carry it afterwards are exactly the ones this call created, so two sweeps
+    running at once each enqueue only their own (the second waits on the first's inserted
+    keys and then skips them). Returns the new reminders' ids.
+    """
+    if not drafts:
+        return []
+    run = uuid.uuid4()
+    now = timezone.now()
+    rows = [
+        Reminder(
+            content_type=ContentType.objects.get_for_model(d.model),
+            object_id=d.object_id,
+            kind=d.kind,
+            milestone=d.milestone,
+            due_on=d.due_on,
+            days_before=d.days_before,
+            recipient_ids=_unique_ids(d.recipient_ids),
+            run=run,
+            created_at=now,
+            enqueued_at=now,
+        )
+        for d in drafts
+    ]
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+        created = list(Reminder.objects.filter(run=run).values_list("pk", flat=True))
+        transaction.on_commit(partial(reminders_enqueue, reminder_ids=created))
+    return created
+
+
+def reminders_requeue_stale(*, older_than: dt.timedelta) -> int:
+    """Enqueue again the reminders still pending long after they were last enqueued (the
+    process died between commit and enqueue, or the broker lost the message). Delivery is
+    idempotent, so a reminder enqueued twice is still sent once."""
+    now = timezone.now()
+    with transaction.atomic():
+        stale = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=Reminder.Status.PENDING, enqueued_at__lt=now - older_than)
+            .values_list("pk", flat=True)
+        )
+        if stale:
+            Reminder.objects.filter(pk__in=stale).update(enqueued_at=now)
+            transaction.on_commit(partial(reminders_enqueue, reminder_ids=stale))
+    return len(stale)
+
+
+def _link() -> str:
+    return reverse("notifications:list")
+
+
+def _render(*, reminder: Reminder, obj: Any, user: User) -> tuple[str, str, str, str]:
+    """Subject, text, HTML and in-app link of one reminder, in the user's language."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        link = _link()
+        context = {
+            "reminder": reminder,
+            "object": obj,
+            "recipient": user,
+            "days": reminder.days_before,
+            "due_on": reminder.due_on,
+            "lang": translation.get_language(),
+            "link": link,
+            "url": settings.SITE_URL.rstrip("/") + link,
+        }
+        subject = render_to_string(f"email/{reminder.kind}.subject.txt", context)
+        text = render_to_string(f"email/{reminder.kind}.txt", context)
+        html = render_to_string(f"email/{reminder.kind}.html", context)
+    return " ".join(subject.split())[:200], text.strip() + "\n", html, link
+
+
+def reminder_deliver(*, reminder_id: int) -> Reminder:
+    """E-mail each recipient not yet e-mailed and give each an in-app notification, then
+    mark the reminder sent. The row is locked meanwhile: a second delivery of the same
+    reminder (a redelivered message) waits, then finds it sent and does nothing. A transient
+    failure is recorded (attempts, error, who was already e-mailed) and raised again for
+    the task to retry."""
+    user_model = get_user_model()
+    failure: BaseException | None = None
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
+        if reminder.status == Reminder.Status.SENT:
+            return reminder
+        obj = reminder.subject_object
+        recipients = list(
+            user_model.objects.filter(pk__in=reminder.recipient_ids, is_active=True).order_by("pk")
+        )
+        rendered = {u.pk: _render(reminder=reminder, obj=obj, user=u) for u in recipients}
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user=u,
+                    reminder=reminder,
+                    subject=rendered[u.pk][0],
+                    body=rendered[u.pk][1],
+                    link=rendered[u.pk][3],
+                )
+                for u in recipients
+            ],
+            ignore_conflicts=True,
+        )
+        reminder.attempts += 1
+        delivered = list(reminder.delivered_to)
+        try:
+            with get_connection(fail_silently=False) as connection:
+                for user in recipients:
+                    if user.pk in delivered:
+                        continue
+                    subject, text, html, _link_path = rendered[user.pk]
+                    message = EmailMultiAlternatives(
+                        subject=subject,
+                        body=text,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[user.email],
+                        connection=connection,
+                        headers={"X-Reminder": f"{reminder.pk}"},
+                    )
+                    message.attach_alternative(html, "text/html")
+                    message.send()
+                    delivered.append(user.pk)
+        except TRANSIENT_ERRORS as exc:
+            failure = exc
+            reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        else:
+            reminder.status = Reminder.Status.SENT
+            reminder.sent_at = timezone.now()
+            reminder.last_error = ""
+        reminder.delivered_to = delivered
+        reminder.save(update_fields=["attempts", "delivered_to", "last_error", "status", "sent_at"])
+    if failure is not None:
+        raise failure
+    return reminder
+
+
+def reminder_mark_failed(*, reminder_id: int, error: BaseException | str) -> Reminder:
+    """The retries are exhausted (or the failure is not transient): the reminder is marked
+    failed for an operator to see (``reminders_report --failed``) and retry."""
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
+        if reminder.status != Reminder.Status.SENT:
+            reminder.status = Reminder.Status.FAILED
+            text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+            reminder.last_error = text[:2000]
+            reminder.save(update_fields=["status", "last_error"])
+            logger.error("reminder %s failed: %s", reminder.pk, reminder.last_error)
+    return reminder
+
+
+def reminder_retry(*, reminder: Reminder, actor: User) -> Reminder:
+    """An operator sends a failed reminder again."""
+    permission_check(
+        actor=actor,
+        roles={"administrator", "manager", "officer"},
+        action="retry_reminder",
+        company_id=None,
+    )
+    with transaction.atomic():
+        locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+        if locked.status != Reminder.Status.FAILED:
+            raise DomainError(
+                translation.gettext("Only a failed reminder can be sent again."),
+                code="reminder_not_failed",
+            )
+        locked.status = Reminder.Status.PENDING
+        locked.enqueued_at = timezone.now()
+        locked.save(update_fields=["status", "enqueued_at"])
+        transaction.on_commit(partial(reminders_enqueue, reminder_ids=[locked.pk]))
+    return locked
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> int:
+    """Mark one of the user's own notifications read; another user's is left alone."""
+    return Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,206 @@
+"""Action plans, information requests and the yearly profile confirmation through the
+daily sweep; the run_sweep command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from core.models import AuditEvent, Role
+from notifications.models import Reminder, ReminderKind
+from revalidation import sweeps
+from tests.factories import CompanyUserFactory, UserFactory, make_application, make_membership
+from tests.scheduling.helpers import at, at_noon, mails_by_reminder, reminders_of
+from tests.validations.factories import make_action_plan
+from traders import services as trader_services
+from traders.models import Application, InformationRequest, SecurityProfile
+from validations.models import ActionPlan
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 3, 2)
+
+
+def sweep_on(day, captured, **kwargs):
+    with time_machine.travel(at(day, 2), tick=False), captured(execute=True):
+        return sweeps.daily_sweep(**kwargs)
+
+
+def days_of(kind):
+    return [r.days_before for r in reminders_of(kind)]
+
+
+@pytest.mark.parametrize("nearest", [True, False])
+def test_nearest_milestone(nearest):
+    assert sweeps.nearest_milestone(100, [180, 90, 60]) == 180
+    assert sweeps.nearest_milestone(90, [180, 90, 60]) == 90
+    assert sweeps.nearest_milestone(0, [14, 7, 1]) == 1
+    assert sweeps.nearest_milestone(200, [180, 90]) is None
+    assert sweeps.nearest_milestone(-1, [14, 7, 1]) is None
+
+
+def test_action_plan_reminders_overdue_and_escalation(django_capture_on_commit_callbacks, settings):
+    settings.ACTION_PLAN_ESCALATION_GRACE_DAYS = 10
+    with time_machine.travel(at_noon(START), tick=False):
+        trader = CompanyUserFactory().user
+        manager = UserFactory(role=Role.MANAGER, is_staff=True)
+        plan = make_action_plan(company=trader.company_links.get().company)
+    officer = plan.issued_by
+    deadline = plan.deadline
+    for days in (20, 14, 13, 7, 3, 1, 0):
+        sweep_on(
+            deadline - dt.timedelta(days=days),
+            django_capture_on_commit_callbacks,
+            only=["action_plans"],
+        )
+    assert days_of(ReminderKind.ACTION_PLAN_DUE) == [14, 7, 1]
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.ISSUED
+
+    sweep_on(
+        deadline + dt.timedelta(days=1), django_capture_on_commit_callbacks, only=["action_plans"]
+    )
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.OVERDUE
+    event = AuditEvent.objects.for_object(plan).get(action="mark_overdue")
+    assert event.actor is None
+    (overdue,) = reminders_of(ReminderKind.ACTION_PLAN_OVERDUE)
+    counts = mails_by_reminder()
+    assert counts[(overdue.pk, officer.email)] == counts[(overdue.pk, manager.email)] == 1
+
+    sweep_on(
+        deadline + dt.timedelta(days=10), django_capture_on_commit_callbacks, only=["action_plans"]
+    )
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.OVERDUE  # still within the grace period
+    sweep_on(
+        deadline + dt.timedelta(days=11), django_capture_on_commit_callbacks, only=["action_plans"]
+    )
+    sweep_on(
+        deadline + dt.timedelta(days=12), django_capture_on_commit_callbacks, only=["action_plans"]
+    )
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.ESCALATED
+    (escalated,) = reminders_of(ReminderKind.ACTION_PLAN_ESCALATED)
+    assert mails_by_reminder()[(escalated.pk, manager.email)] == 1
+    assert max(mails_by_reminder().values()) == 1
+    # The member got only the countdown reminders.
+    assert {r for (r, to) in mails_by_reminder() if to == trader.email} == {
+        r.pk for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)
+    }
+
+
+def test_information_request_reminders_and_overdue_flag(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        application = make_application(state=Application.State.INFO_REQUESTED)
+    request = InformationRequest.objects.get(application=application)
+    trader = application.company.user_links.get().user
+    for days in (10, 7, 6, 1, 0):
+        sweep_on(request.deadline - dt.timedelta(days=days), django_capture_on_commit_callbacks)
+    assert days_of(ReminderKind.INFORMATION_REQUEST_DUE) == [7, 1]
+    sweep_on(request.deadline + dt.timedelta(days=1), django_capture_on_commit_callbacks)
+    sweep_on(request.deadline + dt.timedelta(days=2), django_capture_on_commit_callbacks)
+    (flag,) = reminders_of(ReminderKind.INFORMATION_REQUEST_OVERDUE)
+    counts = mails_by_reminder()
+    assert counts[(flag.pk, trader.email)] == counts[(flag.pk, request.requested_by.email)] == 1
+    assert "overdue" in next(
+        m.subject for m in mail.outbox if m.extra_headers["X-Reminder"] == str(flag.pk)
+    )
+
+
+def test_an_answered_request_is_not_reminded(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        application = make_application(state=Application.State.INFO_REQUESTED)
+        trader_services.application_answer_info(
+            application=application,
+            actor=application.company.user_links.get().user,
+            response="Here is the fleet list.",
+        )
+    request = InformationRequest.objects.get(application=application)
+    sweep_on(request.deadline - dt.timedelta(days=1), django_capture_on_commit_callbacks)
+    sweep_on(request.deadline + dt.timedelta(days=1), django_capture_on_commit_callbacks)
+    assert not Reminder.objects.filter(kind__startswith="information_request").exists()
+
+
+def test_profile_confirmation_counts_from_the_last_confirmation(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        membership = make_membership()
+    profile = SecurityProfile.objects.filter(company=membership.company).first()
+    confirmed = START + dt.timedelta(days=200)
+    SecurityProfile.objects.filter(pk=profile.pk).update(confirmed_on=confirmed)
+    # 11 months after certification: nothing, the profile was confirmed since.
+    sweep_on(
+        START + dt.timedelta(days=340),
+        django_capture_on_commit_callbacks,
+        only=["profile_confirmation"],
+    )
+    assert not Reminder.objects.exists()
+    # 11 months after the confirmation: reminded; after 12: flagged overdue, once.
+    for days in (337, 340, 366, 367, 400):
+        sweep_on(
+            confirmed + dt.timedelta(days=days),
+            django_capture_on_commit_callbacks,
+            only=["profile_confirmation"],
+        )
+    assert [r.kind for r in Reminder.objects.order_by("id")] == [
+        ReminderKind.PROFILE_CONFIRMATION_DUE,
+        ReminderKind.PROFILE_CONFIRMATION_OVERDUE,
+    ]
+    assert Reminder.objects.first().due_on == dt.date(2027, 9, 18)
+
+
+def test_run_sweep_command_sync_and_async(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        membership = make_membership()
+    day = membership.expires_on - dt.timedelta(days=30)
+    with (
+        time_machine.travel(at(day, 9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = StringIO()
+        call_command("run_sweep", "--sync", "--only", "revalidation", stdout=out)
+    assert "revalidation_reminders: 1" in out.getvalue()
+    assert "profile_confirmation" not in out.getvalue()
+    (reminder,) = reminders_of(ReminderKind.REVALIDATION_DUE)
+    assert reminder.status == Reminder.Status.SENT and len(mail.outbox) == 2
+    with (
+        time_machine.travel(at(day, 10), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = StringIO()
+        call_command("run_sweep", stdout=out)  # eager in tests: runs at once
+    assert "Sweep enqueued" in out.getvalue()
+    assert len(mail.outbox) == 2  # the same day again: nothing more
+
+
+def test_a_stale_pending_reminder_is_enqueued_again(django_capture_on_commit_callbacks, settings):
+    with time_machine.travel(at_noon(START), tick=False):
+        membership = make_membership()
+    from notifications.services import ReminderDraft, reminders_record_and_enqueue
+    from traders.models import Membership
+
+    # Recorded, but the process died before its task was enqueued.
+    with time_machine.travel(at_noon(START), tick=False):
+        (reminder_id,) = reminders_record_and_enqueue(
+            drafts=[
+                ReminderDraft(
+                    model=Membership,
+                    object_id=membership.pk,
+                    kind=ReminderKind.REVALIDATION_DUE,
+                    due_on=membership.expires_on,
+                    days_before=180,
+                    recipient_ids=(membership.assigned_officer_id,),
+                )
+            ]
+        )
+    assert Reminder.objects.get(pk=reminder_id).status == Reminder.Status.PENDING
+    sweep_on(
+        START + dt.timedelta(days=1), django_capture_on_commit_callbacks, only=["revalidation"]
+    )
+    assert Reminder.objects.get(pk=reminder_id).status == Reminder.Status.SENT
+    assert mails_by_reminder()[(reminder_id, membership.assigned_officer.email)] == 1
