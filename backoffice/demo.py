@@ -8,11 +8,13 @@ written, with plausible actors and times, so that every timeline reads as if the
 been done through the application. Member numbers and application references are reserved
 from :mod:`core.identifiers`, so numbers issued later by the services follow on.
 
-Rules the data keeps (the scheduler's sweeps find nothing to fix the day it is seeded):
-active memberships expire in the future and ``expires_on`` is ``certified_on`` plus four
-years (eight once renewed); a membership within 180 days of its expiry has a revalidation in
-progress; open action plans are due in the future unless marked overdue; every object's last
-audit event leads to its current state.
+Rules the data keeps: active memberships expire in the future and ``expires_on`` is
+``certified_on`` plus four years (eight once renewed); a membership within 180 days of its
+expiry has a revalidation in progress; open action plans are due in the future unless marked
+overdue; every object's last audit event leads to its current state. The scheduler's first
+sweep still has work, as it would on real data: it escalates overdue plans past their grace
+period, asks for the yearly profile confirmations (the seed sets no ``confirmed_on``) and
+announces recent lapses.
 
 Everything is fictional: ``.example`` e-mail domains (RFC 2606), 555-01xx telephone numbers.
 Demo data only: the demo users share a published password.
