@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -23,6 +26,7 @@ from core.roles import scope_for
 from revalidation import services as revalidation_services
 from revalidation.selectors import revalidation_list_for
 from traders import services as trader_services
+from traders.documents import certificate_current
 from traders.models import ProfileAnswer, SecurityProfile
 from traders.selectors import (
     application_list_for,
@@ -33,6 +37,7 @@ from traders.selectors import (
     profile_overview,
 )
 from validations import services as validation_services
+from validations.documents import site_validation_report_filename, site_validation_report_render
 from validations.selectors import (
     action_plan_list_for,
     incident_list_for,
@@ -43,7 +48,7 @@ from . import serializers as s
 from .base import AUTHENTICATION, ResourceViewSet, transition
 from .filters import ApplicationFilter, MembershipFilter
 from .permissions import MraVerifier
-from .schema import ApiAutoSchema
+from .schema import CONFLICT, ERROR_STATUSES, ApiAutoSchema, ErrorSerializer
 
 # --- Authentication ---------------------------------------------------------------------
 
@@ -88,6 +93,49 @@ class MraVerifyView(APIView):
         if membership is None:
             raise exceptions.NotFound()
         return Response(s.MraStatusSerializer(membership).data)
+
+
+# --- Documents (PDF) -------------------------------------------------------------------
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the documents themselves are sent
+    as they are (an HttpResponse). An error is still sent as JSON, in the one error shape."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
+DOCUMENT_RENDERERS = [JSONRenderer, PdfRenderer]
+# Errors keep the one JSON shape whatever the client accepts.
+PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+    **{
+        (int(code), "application/json"): OpenApiResponse(ErrorSerializer, description=str(text))
+        for code, text in {**ERROR_STATUSES, **CONFLICT}.items()
+    },
+}
+
+
+def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Companies --------------------------------------------------------------------------
@@ -309,6 +357,19 @@ class MembershipViewSet(ResourceViewSet):
     )
 
     @extend_schema(
+        request=None,
+        responses=PDF_RESPONSES,
+        summary="Membership certificate (PDF)",
+        description="The bilingual certificate of the membership's current validity (issued "
+        "now if it has none yet). Only for an active membership (409 otherwise).",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=DOCUMENT_RENDERERS)
+    def certificate(self, request: Request, pk: str | None = None) -> HttpResponse:
+        certificate = certificate_current(membership=self.get_object())
+        with certificate.file.open("rb") as stored:
+            return pdf_response(stored.read(), filename=certificate.filename)
+
+    @extend_schema(
         request=s.OpenRevalidationSerializer,
         responses={201: s.RevalidationSerializer},
         summary="Open the revalidation",
@@ -388,6 +449,20 @@ class SiteValidationViewSet(ResourceViewSet):
         s.ReasonSerializer,
         summary="Cancel the visit",
     )
+
+    @extend_schema(
+        request=None,
+        responses=PDF_RESPONSES,
+        summary="Site Validation Report (PDF)",
+        description="The bilingual report of a completed validation (409 before then).",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=DOCUMENT_RENDERERS)
+    def report(self, request: Request, pk: str | None = None) -> HttpResponse:
+        validation = self.get_object()
+        return pdf_response(
+            site_validation_report_render(validation=validation),
+            filename=site_validation_report_filename(validation=validation),
+        )
 
     @extend_schema(
         request=s.FindingInputSerializer,

@@ -14,6 +14,7 @@ from .models import (
     EvidenceFile,
     InformationRequest,
     Membership,
+    MembershipCertificate,
     ProfileAnswer,
     Requirement,
     RequirementArea,
@@ -178,3 +179,29 @@ class ChangeNoticeAdmin(StateReadOnlyAdmin):
             services.change_notice_acknowledge, param="notice", description=_("Acknowledge")
         ),
     ]
+
+
+@admin.register(MembershipCertificate)
+class MembershipCertificateAdmin(admin.ModelAdmin):
+    """Issued certificates are records: read only (a new one comes with a renewal)."""
+
+    list_display = ["membership", "reason", "expires_on", "generated_on", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["membership__member_number", "membership__company__legal_name"]
+    list_select_related = ["membership"]
+    # The file's name, not a link: stored files have no public URL (served by the API only).
+    fields = ["membership", "stored_file", "reason", "generated_on", "expires_on", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def stored_file(self, obj: MembershipCertificate) -> str:
+        return obj.file.name
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -794,3 +794,58 @@ class ChangeNotice(ConcurrentTransitionMixin, TimeStampedModel):
     def open_follow_up(self, *, follow_up: str, note: str) -> None:
         self.follow_up = follow_up
         self.officer_note = note
+
+
+# --- Membership certificates ------------------------------------------------------------
+
+
+def certificate_upload_to(instance: MembershipCertificate, filename: str) -> str:
+    import uuid
+
+    membership = instance.membership
+    return (
+        f"certificates/{membership.company_id}/"
+        f"{membership.member_number}-{instance.expires_on.isoformat()}-{uuid.uuid4().hex[:12]}.pdf"
+    )
+
+
+class MembershipCertificate(models.Model):
+    """The bilingual certificate PDF issued at certification and at each renewal, stored
+    through the default storage (outside the web root; served only by a scoped view).
+    One per membership, reason and validity (``expires_on``): issuing twice is a no-op."""
+
+    SCOPE_COMPANY_FIELD = "membership__company"
+
+    class Reason(models.TextChoices):
+        CERTIFICATION = "certification", _("Certification")
+        RENEWAL = "renewal", _("Renewal")
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    file = models.FileField(_("file"), upload_to=certificate_upload_to, max_length=300)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    generated_on = models.DateField(_("generated on"))
+    expires_on = models.DateField(_("valid until"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership certificate")
+        verbose_name_plural = _("membership certificates")
+        ordering = ["-expires_on", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "reason", "expires_on"], name="certificate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.member_number} {self.get_reason_display()} ({self.expires_on})"
+
+    @property
+    def filename(self) -> str:
+        """The name a person downloads it as."""
+        return f"certificate-{self.membership.member_number}-{self.expires_on.isoformat()}.pdf"

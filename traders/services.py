@@ -666,6 +666,7 @@ def application_certify(*, application: Application, actor: User, note: str = ""
                 to_state=Membership.State.ACTIVE,
                 note=note,
             )
+            _certificate_enqueue(membership_id=membership.pk, reason="certification")
 
     return transition_run(
         obj=application,
@@ -799,7 +800,17 @@ def membership_renew(*, membership: Membership, actor: User, note: str = "") -> 
         note=note or _("Renewed until %(date)s.") % {"date": new_expiry.isoformat()},
         kwargs={"on": agency_today(), "new_expiry": new_expiry},
         fields=["expires_on", "last_renewed_on"],
+        after=lambda m: _certificate_enqueue(membership_id=m.pk, reason="renewal"),
     )
+
+
+def _certificate_enqueue(*, membership_id: int, reason: str) -> None:
+    """Issue the membership's certificate once the transaction commits. ``robust``: a broker
+    outage must not fail a committed decision (the download endpoint issues a missing
+    certificate on the spot)."""
+    from .tasks import issue_certificate  # lazy: keeps WeasyPrint out of the services' import
+
+    transaction.on_commit(lambda: issue_certificate.delay(membership_id, reason), robust=True)
 
 
 def membership_assign_officer(*, membership: Membership, officer: User, actor: User) -> Membership:

@@ -1,0 +1,33 @@
+"""Celery tasks of the traders app: they take ids, look the objects up and call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .documents import certificate_issue
+from .models import Membership
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="traders.issue_certificate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def issue_certificate(membership_id: int, reason: str) -> int | None:
+    """Issue the certificate of the membership's current validity. Idempotent: run twice
+    (a redelivery, a retry), it stores one certificate (unique constraint)."""
+    try:
+        membership = Membership.objects.get(pk=membership_id)
+    except Membership.DoesNotExist:
+        logger.warning("membership %s no longer exists: no certificate", membership_id)
+        return None
+    return certificate_issue(membership=membership, reason=reason).pk
