@@ -429,6 +429,16 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A lookup by code that refuses a NUL character before it reaches the database
+    (PostgreSQL cannot compare such a string: it would be a 500, not a 400)."""
+
+    def to_internal_value(self, data):  # type: ignore[no-untyped-def]  # DRF's signature
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class CompanyCreateSerializer(serializers.Serializer):
     legal_name = serializers.CharField()
     business_number = serializers.CharField()
@@ -440,7 +450,7 @@ class CompanyCreateSerializer(serializers.Serializer):
     postal_code = serializers.CharField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, default="")
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    business_types = serializers.SlugRelatedField(
+    business_types = CodeRelatedField(
         many=True, slug_field="code", queryset=BusinessType.objects.all(), required=False
     )
     mra_sharing_consent = serializers.BooleanField(required=False, default=False)

@@ -184,3 +184,13 @@ def test_applications_filters_and_pagination(api, officer, manager, company, set
     assert ids(state="under_review", assigned_officer=manager.pk) == set()
     page = client.get(f"{V1}/applications/", {"page": 99})
     assert page.status_code == 404 and page.json()["code"] == "not_found"
+
+
+def test_a_nul_character_in_a_code_is_a_400_not_a_500(api, trader):
+    response = api(trader).post(
+        f"{V1}/companies/",
+        {"legal_name": "Nul Ltd", "business_number": "123456789", "business_types": ["imp\x00"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "business_types" in response.json()["details"]
