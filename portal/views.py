@@ -1,11 +1,761 @@
-"""The trader's pages. A placeholder home until the portal is built (issue 3)."""
+"""The trader's pages: parse the input, call one service or selector, render the result.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Every object is reached through a scoped selector (``*_list_for(user=...)``): anything of
+another company is a 404. Officers, managers and administrators get a 404 on every page
+here (``trader_required``); they have their own pages.
+"""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import services as account_services
 from core.access import trader_required
+from core.audit import audit_history
+from core.errors import DomainError, Incomplete, TransitionNotAllowed
+from core.models import Role
+from revalidation.models import RevalidationCycle
+from revalidation.selectors import revalidation_list_for
+from revalidation.services import revalidation_submit_profile
+from traders import services as trader_services
+from traders.models import Application, Company, InformationRequest, Membership, SecurityProfile
+from traders.selectors import (
+    application_list_for,
+    change_notice_list_for,
+    company_list_for,
+    evidence_list_for,
+    membership_list_for,
+    profile_completeness,
+    profile_overview,
+)
+from validations.models import ActionPlan
+from validations.selectors import action_plan_list_for
+from validations.services import action_plan_respond, incident_report
+
+from . import forms
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def _company(request: HttpRequest) -> Company | None:
+    """The company the trader acts for: the first they are a user of."""
+    return company_list_for(user=request.user).order_by("pk").first()
+
+
+def _company_or_redirect(request: HttpRequest) -> Company | HttpResponse:
+    company = _company(request)
+    if company is None:
+        messages.info(request, _("Register your company first."))
+        return redirect("portal:company_create")
+    return company
+
+
+def _domain_error(request: HttpRequest, error: DomainError) -> None:
+    messages.error(request, str(error))
+
+
+def _completeness_rows(completeness: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in completeness["areas"]:
+        total = entry["total"]
+        rows.append(
+            {
+                **entry,
+                "percent": round(100 * entry["complete"] / total) if total else 100,
+                "done": entry["complete"] == total,
+            }
+        )
+    return rows
+
+
+@dataclass
+class ProfileHolder:
+    """What a security profile belongs to: a draft application, or a revalidation cycle.
+    The area pages are the same for both."""
+
+    kind: str  # "application" or "revalidation"
+    obj: Any
+    profile: SecurityProfile
+    editable: bool
+
+    @property
+    def detail_url(self) -> str:
+        return reverse(f"portal:{self.kind}", args=[self.obj.pk])
+
+    def area_url(self, area_code: str) -> str:
+        return reverse(f"portal:{self.kind}_area", args=[self.obj.pk, area_code])
+
+    @property
+    def title(self) -> str:
+        if self.kind == "application":
+            return _("Application %(reference)s") % {"reference": self.obj.reference}
+        return _("Revalidation of membership %(number)s") % {
+            "number": self.obj.membership.member_number
+        }
+
+
+def _holder(request: HttpRequest, kind: str, pk: int) -> ProfileHolder:
+    if kind == "application":
+        app = get_object_or_404(application_list_for(user=request.user), pk=pk)
+        return ProfileHolder(
+            kind=kind,
+            obj=app,
+            profile=app.profile,
+            editable=app.state == Application.State.DRAFT and app.profile.submitted_at is None,
+        )
+    if kind == "revalidation":
+        cycle = get_object_or_404(
+            revalidation_list_for(user=request.user).select_related("profile"), pk=pk
+        )
+        return ProfileHolder(
+            kind=kind,
+            obj=cycle,
+            profile=cycle.profile,
+            editable=cycle.state == RevalidationCycle.State.OPEN
+            and cycle.profile.submitted_at is None,
+        )
+    raise Http404
+
+
+def _missing_links(holder: ProfileHolder, missing: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each missing item with the address of the place where it is fixed."""
+    links = []
+    for item in missing:
+        if item["code"] == "sites":
+            url = reverse("portal:application_sites", args=[holder.obj.pk])
+        else:
+            url = f"{holder.area_url(item['area'])}#req-{item['code']}"
+        links.append({**item, "url": url})
+    return links
+
+
+# --- Registration -----------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:landing")
+    form = forms.RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        verify_path = reverse("portal:verify_email", kwargs={"uidb64": "UIDB64", "token": "TOKEN"})
+        # The link in each language of the e-mail: /en/... and /fr/...
+        lang_prefix = f"/{request.LANGUAGE_CODE}/"
+        root = request.build_absolute_uri("/")
+        template = (
+            (root + "{lang}/" + verify_path.removeprefix(lang_prefix))
+            .replace("UIDB64", "{uidb64}")
+            .replace("TOKEN", "{token}")
+        )
+        try:
+            account_services.user_register(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+                verify_url=template,
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        else:
+            request.session["registered_email"] = form.cleaned_data["email"]
+            return redirect("portal:register_sent")
+    return render(request, "registration/register.html", {"form": form})
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registration/register_sent.html",
+        {"email": request.session.get("registered_email", "")},
+    )
+
+
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button; POST activates (a link checker opening the link changes nothing)."""
+    if request.method == "POST":
+        try:
+            account_services.user_verify_email(uidb64=uidb64, token=token)
+        except DomainError as error:
+            return render(
+                request, "registration/verify_email.html", {"error": str(error)}, status=400
+            )
+        messages.success(request, _("Your e-mail address is confirmed. You can now sign in."))
+        return redirect("core:login")
+    return render(request, "registration/verify_email.html", {})
+
+
+# --- Home, company, sites ---------------------------------------------------------------
 
 
 @trader_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    company = _company(request)
+    user = request.user
+    context: dict[str, Any] = {"company": company}
+    if company is not None:
+        context.update(
+            applications=application_list_for(user=user).filter(company=company),
+            memberships=membership_list_for(user=user)
+            .filter(company=company)
+            .select_related("assigned_officer"),
+            action_plans=action_plan_list_for(user=user).filter(
+                company=company, state__in=ActionPlan.OPEN_STATES
+            ),
+            revalidations=revalidation_list_for(user=user).filter(
+                company=company, state__in=RevalidationCycle.IN_PROGRESS
+            ),
+            change_notices=change_notice_list_for(user=user).filter(company=company)[:5],
+        )
+    return render(request, "portal/home.html", context)
+
+
+@trader_required
+def company_detail(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    return render(
+        request,
+        "portal/company.html",
+        {
+            "company": company,
+            "sites": company.sites.order_by("name"),
+            "users": company.user_links.select_related("user").order_by("user__email"),
+        },
+    )
+
+
+@trader_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    if _company(request) is not None:
+        return redirect("portal:company")
+    form = forms.CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        business_types = data.pop("business_types")
+        try:
+            trader_services.company_create(
+                actor=request.user, business_types=business_types, **data
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your company is registered. Now add the sites you operate.")
+            )
+            return redirect("portal:site_create")
+    return render(request, "portal/company_form.html", {"form": form})
+
+
+@trader_required
+def site_create(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    form = forms.SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trader_services.site_create(company=company, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Site “%(name)s” added.") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect("portal:company")
+    return render(request, "portal/site_form.html", {"form": form, "company": company})
+
+
+# --- Applications -----------------------------------------------------------------------
+
+
+@trader_required
+def application_start(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    sites = list(company.sites.filter(is_active=True).order_by("name"))
+    form = forms.ApplicationStartForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = trader_services.application_create(
+                company=company,
+                actor=request.user,
+                programme=form.cleaned_data["programme"],
+                harmonized_ctpat=form.cleaned_data["harmonized_ctpat"],
+                sites=list(form.cleaned_data["sites"]),
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Application %(reference)s started. Fill in the Security Profile area by area.")
+                % {"reference": app.reference},
+            )
+            return redirect("portal:application", pk=app.pk)
+    return render(
+        request, "portal/application_start.html", {"form": form, "company": company, "sites": sites}
+    )
+
+
+def _profile_context(holder: ProfileHolder) -> dict[str, Any]:
+    completeness = profile_completeness(profile=holder.profile)
+    if holder.kind == "application":
+        missing = trader_services.application_missing_items(application=holder.obj)
+    else:
+        from traders.selectors import profile_missing_items
+
+        missing = profile_missing_items(profile=holder.profile)
+    areas = [
+        {**row, "url": holder.area_url(row["area"].code)}
+        for row in _completeness_rows(completeness)
+    ]
+    return {
+        "holder": holder,
+        "completeness": completeness,
+        "areas": areas,
+        "missing": _missing_links(holder, missing),
+    }
+
+
+@trader_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = _holder(request, "application", pk)
+    app = holder.obj
+    requests = list(app.information_requests.order_by("-created_at"))
+    context = _profile_context(holder)
+    context.update(
+        application=app,
+        sites=app.sites.order_by("name"),
+        timeline=_timeline(app),
+        information_requests=requests,
+        open_request=next((r for r in requests if r.is_open), None),
+        can_submit=holder.editable and not context["missing"],
+    )
+    return render(request, "portal/application.html", context)
+
+
+def _timeline(obj: Any) -> list[dict[str, Any]]:
+    """The status history from the audit trail, as the trader may read it."""
+    states = dict(type(obj).State.choices)
+    events = []
+    for event in audit_history(obj=obj):
+        if event.actor_role == Role.TRADER:
+            who = str(event.actor) if event.actor else ""
+        elif event.actor_role == "system":
+            who = _("Automatic")
+        else:
+            who = _("Trusted Trader programme")
+        events.append(
+            {
+                "when": event.occurred_at,
+                "label": states.get(event.to_state) or event.action.replace("_", " "),
+                "from": states.get(event.from_state, ""),
+                "who": who,
+                "note": event.note,
+            }
+        )
+    return events
+
+
+@trader_required
+def application_sites(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = _holder(request, "application", pk)
+    app = holder.obj
+    sites = list(app.company.sites.filter(is_active=True).order_by("name"))
+    form = forms.ApplicationSitesForm(
+        request.POST or None, sites=sites, initial={"sites": list(app.sites.all())}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            trader_services.application_sites_set(
+                application=app, sites=list(form.cleaned_data["sites"]), actor=request.user
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The sites in scope are saved."))
+            return redirect("portal:application", pk=app.pk)
+    return render(
+        request,
+        "portal/application_sites.html",
+        {"form": form, "application": app, "sites": sites, "holder": holder},
+    )
+
+
+@trader_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = _holder(request, "application", pk)
+    try:
+        app = trader_services.application_submit(application=holder.obj, actor=request.user)
+    except Incomplete as error:
+        messages.error(request, str(error))
+    except TransitionNotAllowed as error:
+        # A second submit (double click, back button): the service refuses it.
+        messages.warning(
+            request,
+            _("This application was already submitted; nothing was sent twice. %(reason)s")
+            % {"reason": str(error)},
+        )
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Application %(reference)s is submitted. An officer will review it.")
+            % {"reference": app.reference},
+        )
+    return redirect("portal:application", pk=pk)
+
+
+@trader_required
+def information_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    holder = _holder(request, "application", pk)
+    app = holder.obj
+    info = get_object_or_404(InformationRequest, application=app, pk=request_pk)
+    form = forms.InformationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not info.is_open:
+            messages.warning(request, _("This request was already answered."))
+            return redirect("portal:application", pk=app.pk)
+        try:
+            trader_services.application_answer_info(
+                application=app, actor=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            _domain_error(request, error)
+            return redirect("portal:application", pk=app.pk)
+        else:
+            messages.success(request, _("Your answer was sent to the officer."))
+            return redirect("portal:application", pk=app.pk)
+    return render(
+        request,
+        "portal/information_answer.html",
+        {"form": form, "application": app, "info": info},
+    )
+
+
+# --- Security profile area pages (applications and revalidations) ----------------------
+
+
+def _area_save(request: HttpRequest, holder: ProfileHolder, form: forms.AreaForm) -> bool:
+    """Save the answers and documents of one area: all of them or none. Errors go beside
+    their fields."""
+    entries = form.entries()
+    stored: list[Any] = []
+    try:
+        with transaction.atomic():
+            answers = {}
+            for entry in entries:
+                key = entry["key"]
+                implementation = entry["implementation"]
+                if not implementation:
+                    if entry["answer"] is None:
+                        form.add_error(
+                            forms.implementation_field(key),
+                            _("Choose how the requirement is implemented."),
+                        )
+                        continue
+                    answers[key] = entry["answer"]
+                    continue
+                try:
+                    answers[key] = trader_services.profile_answer_save(
+                        profile=holder.profile,
+                        requirement=entry["requirement"],
+                        implementation=implementation,
+                        description=entry["description"],
+                        actor=request.user,
+                    )
+                except ValidationError as error:
+                    forms.errors_to_form(
+                        form,
+                        error,
+                        fields={
+                            "description": forms.description_field(key),
+                            "implementation": forms.implementation_field(key),
+                        },
+                    )
+            uploads = [(e["key"], e["upload"]) for e in entries if e["upload"] is not None]
+            for key, upload in uploads:
+                try:
+                    trader_services.evidence_check(upload=upload)
+                except ValidationError as error:
+                    forms.errors_to_form(form, error, fields={"file": forms.file_field(key)})
+            if form.errors:
+                transaction.set_rollback(True)
+                return False
+            for key, upload in uploads:
+                stored.append(
+                    trader_services.evidence_attach(
+                        answer=answers[key], upload=upload, actor=request.user
+                    )
+                )
+    except DomainError as error:
+        form.add_error(None, str(error))
+        _files_delete(stored)
+        return False
+    except Exception:
+        _files_delete(stored)  # nothing half-saved: no file without its row
+        raise
+    return True
+
+
+def _files_delete(stored: list[Any]) -> None:
+    for evidence in stored:
+        evidence.file.delete(save=False)
+
+
+def profile_area(request: HttpRequest, pk: int, area: str, kind: str) -> HttpResponse:
+    holder = _holder(request, kind, pk)
+    overview = profile_overview(profile=holder.profile)
+    rows = [r for r in overview["requirements"] if r["requirement"].area.code == area]
+    if not rows:
+        raise Http404
+    area_obj = rows[0]["requirement"].area
+    requirements = [r["requirement"] for r in rows]
+    answers = {r["requirement"].pk: r["answer"] for r in rows if r["answer"] is not None}
+    if request.method == "POST" and not holder.editable:
+        messages.error(request, _("This security profile was submitted and can no longer change."))
+        return redirect(holder.detail_url)
+    form = forms.AreaForm(
+        request.POST or None,
+        request.FILES or None,
+        requirements=requirements,
+        answers=answers,
+        editable=holder.editable,
+    )
+    area_codes = []
+    for row in overview["requirements"]:
+        code = row["requirement"].area.code
+        if code not in area_codes:
+            area_codes.append(code)
+    position = area_codes.index(area)
+    next_area = area_codes[position + 1] if position + 1 < len(area_codes) else None
+    if request.method == "POST" and form.is_valid() and _area_save(request, holder, form):
+        messages.success(request, _("Your answers are saved as a draft."))
+        if request.POST.get("action") == "next" and next_area:
+            return redirect(holder.area_url(next_area))
+        if request.POST.get("action") == "next":
+            return redirect(holder.detail_url)
+        return redirect(holder.area_url(area))
+    completeness = next(
+        (
+            row
+            for row in _completeness_rows({"areas": overview["completeness"]["areas"]})
+            if row["code"] == area
+        ),
+        None,
+    )
+    evidence = {r["requirement"].pk: list(r["answer"].evidence.all()) for r in rows if r["answer"]}
+    missing_codes = {m["code"]: m["reason"] for m in overview["missing"] if m["area"] == area}
+    return render(
+        request,
+        "portal/profile_area.html",
+        {
+            "holder": holder,
+            "area": area_obj,
+            "form": form,
+            "rows": [
+                {
+                    **row,
+                    "evidence": evidence.get(row["requirement"].pk, []),
+                    "missing": missing_codes.get(row["requirement"].code),
+                }
+                for row in form.bound_rows()
+            ],
+            "area_completeness": completeness,
+            "overall": overview["completeness"],
+            "next_area": next_area,
+        },
+    )
+
+
+application_area = trader_required(profile_area)
+revalidation_area = trader_required(profile_area)
+
+
+@trader_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(evidence_list_for(user=request.user), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+# --- Memberships ------------------------------------------------------------------------
+
+
+@trader_required
+def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        membership_list_for(user=request.user).select_related("assigned_officer"), pk=pk
+    )
+    plans = (
+        action_plan_list_for(user=request.user)
+        .filter(company_id=membership.company_id, state__in=ActionPlan.OPEN_STATES)
+        .prefetch_related("items")
+    )
+    revalidations = revalidation_list_for(user=request.user).filter(membership=membership)
+    return render(
+        request,
+        "portal/membership.html",
+        {
+            "membership": membership,
+            "action_plans": plans,
+            "revalidations": revalidations,
+            "current_revalidation": next(
+                (c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None
+            ),
+            "certificate_available": membership.state == Membership.State.ACTIVE,
+        },
+    )
+
+
+@trader_required
+def membership_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    from traders.documents import certificate_current  # WeasyPrint only when needed
+
+    membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    try:
+        certificate = certificate_current(membership=membership)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect("portal:membership", pk=membership.pk)
+    return FileResponse(
+        certificate.file.open("rb"),
+        as_attachment=True,
+        filename=certificate.filename,
+        content_type="application/pdf",
+    )
+
+
+@trader_required
+def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(
+        action_plan_list_for(user=request.user).select_related("membership"), pk=pk
+    )
+    items = list(plan.items.all())
+    open_plan = plan.state in ActionPlan.OPEN_STATES
+    form = forms.ActionPlanResponseForm(request.POST or None, items=items)
+    if request.method == "POST" and open_plan and form.is_valid():
+        try:
+            action_plan_respond(
+                plan=plan,
+                actor=request.user,
+                response=form.cleaned_data["response"],
+                item_responses=form.item_responses(),
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            _domain_error(request, error)
+            return redirect("portal:action_plan", pk=plan.pk)
+        else:
+            messages.success(request, _("Your response was sent to the officer."))
+            return redirect("portal:action_plan", pk=plan.pk)
+    return render(
+        request,
+        "portal/action_plan.html",
+        {"plan": plan, "items": items, "form": form, "open_plan": open_plan},
+    )
+
+
+@trader_required
+def change_notice_create(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    memberships = membership_list_for(user=request.user).filter(company=company)
+    form = forms.ChangeNoticeForm(request.POST or None, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trader_services.change_notice_submit(
+                company=company, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your report of the change was sent to the programme."))
+            return redirect("portal:home")
+    return render(request, "portal/change_notice_form.html", {"form": form})
+
+
+@trader_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    memberships = membership_list_for(user=request.user).filter(company=company)
+    form = forms.IncidentForm(request.POST or None, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident_report(company=company, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your incident report was sent to the programme."))
+            return redirect("portal:home")
+    return render(request, "portal/incident_form.html", {"form": form})
+
+
+# --- Revalidation -----------------------------------------------------------------------
+
+
+@trader_required
+def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = _holder(request, "revalidation", pk)
+    context = _profile_context(holder)
+    context.update(
+        cycle=holder.obj,
+        timeline=_timeline(holder.obj),
+        can_submit=holder.editable and not context["missing"],
+    )
+    return render(request, "portal/revalidation.html", context)
+
+
+@trader_required
+@require_POST
+def revalidation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = _holder(request, "revalidation", pk)
+    try:
+        revalidation_submit_profile(cycle=holder.obj, actor=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(
+            request, _("Your updated Security Profile is submitted. An officer will review it.")
+        )
+    return redirect("portal:revalidation", pk=pk)

@@ -1,0 +1,137 @@
+"""Account services: a trader registers, proves the e-mail address is theirs, and only then
+may sign in.
+
+The verification link carries a token from Django's token generator (no new model): it is
+bound to the account's state (active or not, e-mail, password hash), so it works once, and
+expires after ``PASSWORD_RESET_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .errors import DomainError
+from .models import Role, User
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "core.services.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        # Activation changes is_active: the link stops working once used.
+        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+VERIFICATION_SUBJECT = "registration/verify_email_subject.txt"
+VERIFICATION_BODY = "registration/verify_email.txt"
+
+
+def user_register(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    preferred_language: str = "en",
+    verify_url: str,
+) -> User:
+    """Create an inactive trader account and e-mail the verification link (after commit).
+
+    ``verify_url`` is the absolute address of the verification page with ``{lang}``,
+    ``{uidb64}`` and ``{token}`` placeholders (the interface knows its own host)."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your full name.")})
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose English or French.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and (
+        existing.is_active or existing.last_login is not None or existing.role != Role.TRADER
+    ):
+        raise ValidationError(
+            {
+                "email": _(
+                    "An account with this e-mail address already exists. Sign in, or reset "
+                    "your password if you forgot it."
+                )
+            }
+        )
+    # An account never verified is registered again: new details, a new link.
+    user = existing or User(email=email, role=Role.TRADER, is_active=False)
+    user.full_name = full_name
+    user.preferred_language = preferred_language
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit_record(actor=user, obj=user, action="register")
+        transaction.on_commit(lambda: verification_send(user=user, verify_url=verify_url))
+    return user
+
+
+def verification_send(*, user: User, verify_url: str) -> None:
+    """The bilingual e-mail with the link that activates the account."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    context = {
+        "email": user.email,
+        "name": user.full_name or user.email,
+        "link_en": verify_url.format(uidb64=uidb64, token=token, lang="en"),
+        "link_fr": verify_url.format(uidb64=uidb64, token=token, lang="fr"),
+    }
+    subject = " ".join(render_to_string(VERIFICATION_SUBJECT, context).split())
+    send_mail(
+        subject=subject,
+        message=render_to_string(VERIFICATION_BODY, context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def user_verify_email(*, uidb64: str, token: str) -> User:
+    """Activate the account the link was sent for. Refuses a link that is wrong, expired or
+    already used."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+        user = User.objects.get(pk=pk)
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not email_verification_token.check_token(user, token):
+        raise DomainError(
+            _(
+                "This verification link is not valid: it may have expired or been used "
+                "already. If your account is not active yet, register again or contact the "
+                "programme."
+            ),
+            code="verification_invalid",
+        )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            raise DomainError(_("This account is already active."), code="already_active")
+        locked.is_active = True
+        locked.save(update_fields=["is_active"])
+        audit_record(actor=locked, obj=locked, action="verify_email")
+    return locked

@@ -1,0 +1,334 @@
+"""The trader's forms: they parse input only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from traders.models import (
+    Application,
+    BusinessType,
+    ChangeNotice,
+    Company,
+    Membership,
+    ProfileAnswer,
+    Requirement,
+    Site,
+)
+
+
+def errors_to_form(
+    form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError beside the form's fields (``fields`` maps the
+    service's field names to the form's); anything else goes to the top of the form."""
+    fields = fields or {}
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = fields.get(name, name)
+            for message in messages:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("You will sign in with this address. We will send a link to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters; not a common password, not only digits."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the e-mails we send you."),
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name",
+            "operating_name",
+            "business_number",
+            "country",
+            "province",
+            "city",
+            "street_address",
+            "postal_code",
+            "phone",
+            "contact_email",
+            "business_types",
+            "mra_sharing_consent",
+        ]
+        widgets = {"business_types": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "country": _("Two letters, such as CA or US."),
+            "operating_name": _("If it differs from the legal name."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["business_types"].queryset = BusinessType.objects.order_by("code")
+        # The service validates the business number (and its uniqueness) itself.
+        self.fields["business_number"].validators = []
+
+    def _post_clean(self) -> None:
+        """The model's own checks (business number, country, uniqueness) are left to the
+        service, which normalises the input first and runs full_clean."""
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "kind", "street_address", "city", "province", "country", "postal_code"]
+        help_texts = {"country": _("Two letters, such as CA or US.")}
+
+
+class SitesChoiceMixin:
+    def _sites(self, sites: Iterable[Site]) -> None:
+        field = self.fields["sites"]  # type: ignore[attr-defined]  # a Form
+        field.queryset = Site.objects.filter(pk__in=[s.pk for s in sites]).order_by("name")
+
+
+class ApplicationStartForm(SitesChoiceMixin, forms.Form):
+    programme = forms.ChoiceField(
+        label=_("Programmes applied for"),
+        choices=Application.ProgrammeChoice.choices,
+        widget=forms.RadioSelect,
+    )
+    harmonized_ctpat = forms.BooleanField(
+        label=_("Apply also to the U.S. C-TPAT programme (harmonized application)"),
+        required=False,
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites in scope"),
+        queryset=Site.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The premises the application covers. You can change them until you submit."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sites: Iterable[Site] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sites(sites)
+
+
+class ApplicationSitesForm(SitesChoiceMixin, forms.Form):
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites in scope"),
+        queryset=Site.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sites: Iterable[Site] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sites(sites)
+
+
+def implementation_field(name: str) -> str:
+    return f"{name}-implementation"
+
+
+def description_field(name: str) -> str:
+    return f"{name}-description"
+
+
+def file_field(name: str) -> str:
+    return f"{name}-file"
+
+
+class AreaForm(forms.Form):
+    """One area of a security profile: for each requirement, how it is implemented, a
+    description and (optionally) a document. Blank requirements stay unanswered (a draft)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        requirements: Iterable[Requirement],
+        answers: dict[int, ProfileAnswer],
+        editable: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.requirements = list(requirements)
+        self.rows: list[dict[str, Any]] = []
+        for req in self.requirements:
+            answer = answers.get(req.pk)
+            key = req.code
+            implementation = forms.ChoiceField(
+                label=_("How is %(code)s implemented?") % {"code": req.code},
+                choices=ProfileAnswer.Implementation.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=answer.implementation if answer else None,
+                disabled=not editable,
+            )
+            description = forms.CharField(
+                label=_("How the company meets %(code)s") % {"code": req.code},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=answer.description if answer else "",
+                help_text=_("Not needed when the requirement does not apply."),
+                disabled=not editable,
+            )
+            self.fields[implementation_field(key)] = implementation
+            self.fields[description_field(key)] = description
+            if editable:
+                self.fields[file_field(key)] = forms.FileField(
+                    label=_("Add a supporting document for %(code)s") % {"code": req.code},
+                    required=False,
+                    help_text=_(
+                        "PDF, image (PNG, JPEG, GIF, WebP) or office document; at most %(mb)s MB."
+                    )
+                    % {"mb": settings.EVIDENCE_MAX_BYTES // 1_048_576},
+                )
+            self.rows.append({"requirement": req, "answer": answer, "key": key})
+
+    def bound_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in self.rows:
+            key = row["key"]
+            rows.append(
+                {
+                    **row,
+                    "implementation": self[implementation_field(key)],
+                    "description": self[description_field(key)],
+                    "file": self[file_field(key)] if file_field(key) in self.fields else None,
+                }
+            )
+        return rows
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The requirements the trader answered or attached a file to, in order."""
+        entries = []
+        for row in self.rows:
+            key = row["key"]
+            implementation = self.cleaned_data.get(implementation_field(key)) or ""
+            description = self.cleaned_data.get(description_field(key)) or ""
+            upload = self.cleaned_data.get(file_field(key))
+            if implementation or upload or (description.strip() and row["answer"] is None):
+                entries.append(
+                    {
+                        "requirement": row["requirement"],
+                        "key": key,
+                        "implementation": implementation,
+                        "description": description,
+                        "upload": upload,
+                        "answer": row["answer"],
+                    }
+                )
+        return entries
+
+
+class InformationAnswerForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ChangeNoticeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of change"), choices=ChangeNotice.Kind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 5}))
+    effective_on = forms.DateField(
+        label=_("Date of the change"),
+        help_text=_("For example 2026-03-31."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    membership = forms.ModelChoiceField(
+        label=_("Membership concerned"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("All of the company's memberships"),
+    )
+
+    def __init__(self, *args: Any, memberships: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if memberships is not None:
+            self.fields["membership"].queryset = memberships
+
+
+class IncidentForm(forms.Form):
+    occurred_on = forms.DateField(
+        label=_("Date of the incident"),
+        help_text=_("For example 2026-03-31."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        help_text=_("Where, what was affected, who was told, what you did."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    membership = forms.ModelChoiceField(
+        label=_("Membership concerned"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("All of the company's memberships"),
+    )
+
+    def __init__(self, *args: Any, memberships: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if memberships is not None:
+            self.fields["membership"].queryset = memberships
+
+
+class ActionPlanResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("What the company did"),
+        help_text=_("An overall account of the corrective actions."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, items: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for number, item in enumerate(self.items, start=1):
+            self.fields[f"item-{item.pk}"] = forms.CharField(
+                label=_("Measure %(number)s: what was done") % {"number": number},
+                help_text=item.measure,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=item.response,
+            )
+
+    def item_responses(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"item-{item.pk}") or "" for item in self.items}

@@ -1,0 +1,463 @@
+"""The trader's pages as a trader uses them: company, sites, application, Security Profile,
+evidence, submit, information requests, memberships and their obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.dates import agency_today
+from core.models import AuditEvent
+from revalidation.services import revalidation_open
+from tests.factories import (
+    SiteFactory,
+    complete_profile,
+    make_application,
+    make_membership,
+    pdf_upload,
+    trader_of,
+)
+from traders.models import (
+    Application,
+    ChangeNotice,
+    Company,
+    EvidenceFile,
+    ProfileAnswer,
+    Requirement,
+    Site,
+)
+from validations.models import ActionPlan, Incident
+from validations.services import action_plan_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+# --- Company and sites ------------------------------------------------------------------
+
+
+def test_home_without_company_offers_to_register_it(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    html = _html(client.get("/en/portal/"))
+    assert "/en/portal/company/new/" in html
+    assert client.get("/en/portal/applications/new/")["Location"] == "/en/portal/company/new/"
+
+
+def test_company_create_and_sites(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        "/en/portal/company/new/",
+        {"legal_name": "Maple Freight Inc.", "business_number": "123 456 789", "country": "ca"},
+    )
+    assert response["Location"] == "/en/portal/company/sites/new/"
+    company = Company.objects.get(legal_name="Maple Freight Inc.")
+    assert company.business_number == "123456789"
+    assert company.user_links.get().user == user
+    response = client.post(
+        "/en/portal/company/sites/new/",
+        {
+            "name": "Main yard",
+            "kind": "terminal",
+            "street_address": "1 Dock Rd",
+            "city": "Halifax",
+            "country": "CA",
+        },
+    )
+    assert response["Location"] == "/en/portal/company/"
+    assert "Main yard" in _html(client.get("/en/portal/company/"))
+    # A second company is not offered: the form sends back to the company page.
+    assert client.get("/en/portal/company/new/")["Location"] == "/en/portal/company/"
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [("12345", "Enter a business number of 9 digits"), ("100000000RM0001", "already exists")],
+)
+def test_business_number_errors_beside_the_field(client, company, number, message):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    number = company.business_number if message == "already exists" else number
+    response = client.post(
+        "/en/portal/company/new/",
+        {"legal_name": "Other Inc.", "business_number": number, "country": "CA"},
+    )
+    html = _html(response)
+    assert response.status_code == 200
+    assert 'id="id_business_number_error"' in html
+    assert message in html
+    assert 'class="gc-error-summary"' in html
+    assert not Company.objects.filter(legal_name="Other Inc.").exists()
+
+
+def test_business_number_error_in_french(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    html = _html(
+        client.post(
+            "/fr/portal/company/new/", {"legal_name": "X", "business_number": "1", "country": "CA"}
+        )
+    )
+    assert 'id="id_business_number_error"' in html and '<html lang="fr">' in html
+
+
+# --- Applications and the Security Profile --------------------------------------------
+
+
+def test_start_an_application(trader_client, company):
+    site = SiteFactory(company=company)
+    response = trader_client.post(
+        "/en/portal/applications/new/",
+        {"programme": "PIP+CSA", "harmonized_ctpat": "on", "sites": [site.pk]},
+    )
+    app = Application.objects.get(company=company)
+    assert response["Location"] == f"/en/portal/applications/{app.pk}/"
+    assert app.programme == "PIP+CSA" and app.harmonized_ctpat and list(app.sites.all()) == [site]
+    html = _html(trader_client.get("/en/portal/"))
+    assert app.reference in html
+
+
+def test_sites_of_another_company_are_not_offered(trader_client, company, other_company):
+    theirs = SiteFactory(company=other_company)
+    response = trader_client.post(
+        "/en/portal/applications/new/", {"programme": "PIP", "sites": [theirs.pk]}
+    )
+    assert response.status_code == 200 and 'id="id_sites_error"' in _html(response)
+    assert not Application.objects.exists()
+
+
+def test_application_page_lists_what_is_missing_with_links(trader_client, company):
+    app = make_application(company=company)
+    html = _html(trader_client.get(f"/en/portal/applications/{app.pk}/"))
+    assert "Submit the application" not in html
+    first = (
+        Requirement.objects.filter(area__catalogue=app.profile.catalogue)
+        .order_by("area__order", "order")
+        .select_related("area")
+        .first()
+    )
+    assert f"/en/portal/applications/{app.pk}/profile/{first.area.code}/#req-{first.code}" in html
+    assert 'max="' in html  # completeness indicator
+
+
+def _area_data(requirements, **override):
+    data = {}
+    for req in requirements:
+        data[f"{req.code}-implementation"] = "implemented"
+        data[f"{req.code}-description"] = f"We meet {req.code}."
+    data.update(override)
+    return data
+
+
+def _area(app):
+    first = (
+        Requirement.objects.filter(area__catalogue=app.profile.catalogue)
+        .order_by("area__order")
+        .select_related("area")
+        .first()
+        .area
+    )
+    return first, list(first.requirements.order_by("order"))
+
+
+def test_area_page_saves_a_draft(trader_client, company):
+    app = make_application(company=company)
+    area, reqs = _area(app)
+    url = f"/en/portal/applications/{app.pk}/profile/{area.code}/"
+    page = trader_client.get(url)
+    assert page.status_code == 200 and f'id="req-{reqs[0].code}"' in _html(page)
+    response = trader_client.post(url, _area_data(reqs[:2], action="save"))
+    assert response["Location"] == url
+    assert app.profile.answers.count() == 2
+
+
+def test_area_page_errors_beside_fields_and_nothing_saved(trader_client, company):
+    app = make_application(company=company)
+    area, reqs = _area(app)
+    url = f"/en/portal/applications/{app.pk}/profile/{area.code}/"
+    data = _area_data(reqs[:2], **{f"{reqs[1].code}-description": ""})
+    response = trader_client.post(url, data)
+    html = _html(response)
+    assert response.status_code == 200
+    assert f'id="id_{reqs[1].code}-description_error"' in html
+    assert app.profile.answers.count() == 0  # all of the page or nothing
+
+
+def test_upload_evidence_and_download_it(trader_client, company, settings):
+    app = make_application(company=company)
+    area, reqs = _area(app)
+    req = next(r for r in reqs if r.evidence_required)
+    url = f"/en/portal/applications/{app.pk}/profile/{area.code}/"
+    data = _area_data([req])
+    data[f"{req.code}-file"] = pdf_upload("policy.pdf")
+    assert trader_client.post(url, data)["Location"] == url
+    evidence = EvidenceFile.objects.get()
+    assert evidence.original_name == "policy.pdf"
+    html = _html(trader_client.get(url))
+    assert f"/en/portal/evidence/{evidence.pk}/" in html
+    download = trader_client.get(f"/en/portal/evidence/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_a_failed_upload_leaves_nothing(trader_client, company, settings):
+    app = make_application(company=company)
+    area, reqs = _area(app)
+    req = next(r for r in reqs if r.evidence_required)
+    url = f"/en/portal/applications/{app.pk}/profile/{area.code}/"
+    data = _area_data([req])
+    data[f"{req.code}-file"] = SimpleUploadedFile(
+        "policy.pdf", b"not a pdf at all", "application/pdf"
+    )
+    response = trader_client.post(url, data)
+    html = _html(response)
+    assert response.status_code == 200
+    assert f'id="id_{req.code}-file_error"' in html and "not a .pdf file" in html
+    assert not ProfileAnswer.objects.exists() and not EvidenceFile.objects.exists()
+    assert _files(settings.MEDIA_ROOT) == []
+
+
+def test_submit_is_offered_when_complete_and_a_double_submit_creates_nothing_twice(
+    trader_client, trader, company
+):
+    app = make_application(company=company)
+    complete_profile(app, trader)
+    page = _html(trader_client.get(f"/en/portal/applications/{app.pk}/"))
+    assert "Submit the application" in page
+    url = f"/en/portal/applications/{app.pk}/submit/"
+    first = trader_client.post(url, follow=True)
+    assert "is submitted" in _html(first)
+    second = trader_client.post(url, follow=True)
+    assert "already submitted" in _html(second)
+    app.refresh_from_db()
+    assert app.state == Application.State.SUBMITTED
+    assert AuditEvent.objects.for_object(app).filter(action="submit").count() == 1
+    # Submitted: the area pages are read only.
+    area, reqs = _area(app)
+    area_url = f"/en/portal/applications/{app.pk}/profile/{area.code}/"
+    assert "no longer changed" in _html(trader_client.get(area_url))
+    trader_client.post(area_url, _area_data(reqs[:1], **{f"{reqs[0].code}-description": "x"}))
+    assert app.profile.answers.get(requirement=reqs[0]).description != "x"
+
+
+def test_submitting_an_incomplete_application_lists_the_problem(trader_client, company):
+    app = make_application(company=company)
+    response = trader_client.post(f"/en/portal/applications/{app.pk}/submit/", follow=True)
+    assert "cannot be submitted yet" in _html(response)
+    app.refresh_from_db()
+    assert app.state == Application.State.DRAFT
+
+
+def test_timeline_and_answering_an_information_request(client, company, officer):
+    app = make_application(state=Application.State.INFO_REQUESTED, company=company, officer=officer)
+    trader = trader_of(company)
+    client.force_login(trader)
+    html = _html(client.get(f"/en/portal/applications/{app.pk}/"))
+    assert "Information requested" in html and "Send your fleet list." in html
+    assert "Submitted" in html and "Under review" in html  # the timeline
+    info = app.information_requests.get()
+    url = f"/en/portal/applications/{app.pk}/requests/{info.pk}/"
+    empty = client.post(url, {"response": ""})
+    assert 'id="id_response_error"' in _html(empty)
+    response = client.post(url, {"response": "Fleet list attached to our profile."})
+    assert response["Location"] == f"/en/portal/applications/{app.pk}/"
+    app.refresh_from_db()
+    info.refresh_from_db()
+    assert app.state == Application.State.UNDER_REVIEW and not info.is_open
+    again = client.post(url, {"response": "Again"}, follow=True)
+    assert "already answered" in _html(again)
+
+
+# --- Memberships ------------------------------------------------------------------------
+
+
+def test_membership_page_and_certificate(client, company):
+    membership = make_membership(company=company)
+    client.force_login(trader_of(company))
+    html = _html(client.get(f"/en/portal/memberships/{membership.pk}/"))
+    assert membership.member_number in html
+    assert membership.expires_on.isoformat() in html
+    assert membership.certified_on.isoformat() in html
+    response = client.get(f"/en/portal/memberships/{membership.pk}/certificate/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_action_plan_respond(client, company, officer):
+    membership = make_membership(company=company)
+    plan = action_plan_issue(
+        company=company,
+        actor=officer,
+        membership=membership,
+        items=[
+            {"measure": "Fix the gate lock.", "deadline": agency_today() + dt.timedelta(days=30)}
+        ],
+    )
+    client.force_login(trader_of(company))
+    assert "Fix the gate lock." in _html(client.get(f"/en/portal/memberships/{membership.pk}/"))
+    url = f"/en/portal/action-plans/{plan.pk}/"
+    item = plan.items.get()
+    assert 'id="id_response_error"' in _html(client.post(url, {"response": ""}))
+    response = client.post(url, {"response": "Done.", f"item-{item.pk}": "New lock fitted."})
+    assert response["Location"] == url
+    plan.refresh_from_db()
+    item.refresh_from_db()
+    assert plan.state == ActionPlan.State.RESPONDED and item.response == "New lock fitted."
+
+
+def test_report_a_change_and_an_incident(client, company):
+    membership = make_membership(company=company)
+    client.force_login(trader_of(company))
+    response = client.post(
+        "/en/portal/changes/new/",
+        {
+            "kind": "locations",
+            "description": "New warehouse.",
+            "effective_on": "2026-01-15",
+            "membership": membership.pk,
+        },
+    )
+    assert response["Location"] == "/en/portal/"
+    assert ChangeNotice.objects.get().membership == membership
+    future = (agency_today() + dt.timedelta(days=3)).isoformat()
+    bad = client.post("/en/portal/incidents/new/", {"occurred_on": future, "description": "x"})
+    assert 'id="id_occurred_on_error"' in _html(bad)
+    ok = client.post(
+        "/en/portal/incidents/new/",
+        {"occurred_on": agency_today().isoformat(), "description": "A seal was broken."},
+    )
+    assert ok["Location"] == "/en/portal/"
+    assert Incident.objects.get().description == "A seal was broken."
+
+
+def test_revalidation_edit_and_submit(client, company):
+    membership = make_membership(company=company)
+    cycle = revalidation_open(membership=membership, actor=None)
+    client.force_login(trader_of(company))
+    html = _html(client.get(f"/en/portal/revalidations/{cycle.pk}/"))
+    assert "Submit the updated Security Profile" in html  # pre-filled, complete
+    area, reqs = _area_for_profile(cycle.profile)
+    url = f"/en/portal/revalidations/{cycle.pk}/profile/{area.code}/"
+    data = _area_data(reqs[:1], **{f"{reqs[0].code}-description": "Updated in 2026."})
+    assert client.post(url, data)["Location"] == url
+    assert cycle.profile.answers.get(requirement=reqs[0]).description == "Updated in 2026."
+    response = client.post(f"/en/portal/revalidations/{cycle.pk}/submit/", follow=True)
+    assert "is submitted" in _html(response)
+    cycle.refresh_from_db()
+    assert cycle.state == "profile_submitted"
+
+
+def _area_for_profile(profile):
+    area = (
+        Requirement.objects.filter(area__catalogue=profile.catalogue)
+        .select_related("area")
+        .order_by("area__order")
+        .first()
+        .area
+    )
+    return area, list(area.requirements.order_by("order"))
+
+
+# --- Who may open what ------------------------------------------------------------------
+
+
+@pytest.fixture
+def their_objects(other_company, officer):
+    """One of each object of another company."""
+    app = make_application(state=Application.State.INFO_REQUESTED, company=other_company)
+    membership = make_membership(company=other_company)
+    cycle = revalidation_open(membership=membership, actor=None)
+    plan = action_plan_issue(
+        company=other_company,
+        actor=officer,
+        items=[{"measure": "Fix it.", "deadline": agency_today() + dt.timedelta(days=30)}],
+    )
+    evidence = EvidenceFile.objects.filter(answer__profile=app.profile).first()
+    area = Requirement.objects.filter(area__catalogue=app.profile.catalogue).first().area.code
+    info = app.information_requests.get()
+    return [
+        f"/en/portal/applications/{app.pk}/",
+        f"/en/portal/applications/{app.pk}/sites/",
+        f"/en/portal/applications/{app.pk}/profile/{area}/",
+        f"/en/portal/applications/{app.pk}/requests/{info.pk}/",
+        f"/en/portal/evidence/{evidence.pk}/",
+        f"/en/portal/memberships/{membership.pk}/",
+        f"/en/portal/memberships/{membership.pk}/certificate/",
+        f"/en/portal/action-plans/{plan.pk}/",
+        f"/en/portal/revalidations/{cycle.pk}/",
+        f"/en/portal/revalidations/{cycle.pk}/profile/{area}/",
+    ]
+
+
+def test_another_companys_objects_are_404(client, trader, their_objects, other_company):
+    client.force_login(trader)
+    for url in their_objects:
+        assert client.get(url).status_code == 404, url
+    for app in Application.objects.filter(company=other_company):
+        for url in (
+            f"/en/portal/applications/{app.pk}/submit/",
+            f"/en/portal/applications/{app.pk}/profile/CS/",
+        ):
+            assert client.post(url).status_code == 404, url
+
+
+PORTAL_PAGES = [
+    "/en/portal/",
+    "/en/portal/company/",
+    "/en/portal/company/new/",
+    "/en/portal/company/sites/new/",
+    "/en/portal/applications/new/",
+    "/en/portal/changes/new/",
+    "/en/portal/incidents/new/",
+]
+
+
+@pytest.mark.parametrize("role", ["officer", "manager", "administrator", "partner"])
+def test_staff_get_404_on_portal_pages(client, actors, their_objects, role):
+    client.force_login(actors[role])
+    for url in PORTAL_PAGES + their_objects:
+        assert client.get(url).status_code == 404, url
+
+
+def test_anonymous_is_sent_to_sign_in(client, their_objects):
+    for url in PORTAL_PAGES + their_objects:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/en/sign-in/?next="), url
+
+
+def test_public_registration_pages(client):
+    assert client.get("/en/portal/register/").status_code == 200
+    assert client.get("/en/portal/register/sent/").status_code == 200
+
+
+def test_signed_in_user_is_not_offered_registration(trader_client):
+    assert trader_client.get("/en/portal/register/")["Location"] == "/en/welcome/"
+
+
+def test_home_lists_applications_and_memberships(client, company, django_assert_max_num_queries):
+    membership = make_membership(company=company)
+    draft = make_application(company=company)
+    client.force_login(trader_of(company))
+    with django_assert_max_num_queries(20):
+        html = _html(client.get("/en/portal/"))
+    assert membership.member_number in html and draft.reference in html
+    assert Site.objects.filter(company=company).exists()
