@@ -69,6 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [
+            # Staff pickers and workloads read the few agency users among many traders.
+            models.Index(
+                fields=["role", "email"],
+                name="user_staff_role",
+                condition=models.Q(role__in=["officer", "manager", "administrator"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -128,7 +136,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "occurred_at"]),
+            # Decisions per month (certify, deny, suspend) without reading every event.
+            models.Index(
+                fields=["action", "content_type", "occurred_at"], name="audit_action_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.object_repr}: {self.action}"
