@@ -1,9 +1,74 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, workbench
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", views.workbench, name="workbench"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", workbench.workbench, name="workbench"),
+    # The officer workbench (issue 4): backoffice/workbench.py
+    path("applications/<int:pk>/", workbench.application_review, name="application"),
+    path("applications/<int:pk>/take/", workbench.application_take, name="application_take"),
+    path(
+        "applications/<int:pk>/schedule/",
+        workbench.validation_schedule,
+        name="validation_schedule",
+    ),
+    path("evidence/<int:pk>/", workbench.evidence_download, name="evidence"),
+    path("validations/<int:pk>/", workbench.validation_detail, name="validation"),
+    path(
+        "validations/<int:pk>/findings/<int:requirement_pk>/",
+        workbench.finding_save,
+        name="finding_save",
+    ),
+    path("validations/<int:pk>/report/", workbench.validation_report, name="validation_report"),
+    path(
+        "validations/<int:pk>/action-plan/",
+        workbench.action_plan_issue,
+        name="action_plan_issue",
+    ),
+    path(
+        "finding-evidence/<int:pk>/",
+        workbench.finding_evidence_download,
+        name="finding_evidence",
+    ),
+    path("action-plans/", workbench.action_plan_list, name="action_plans"),
+    path("action-plans/<int:pk>/", workbench.action_plan_detail, name="action_plan"),
+    path("change-notices/", workbench.change_notice_list, name="change_notices"),
+    path("change-notices/<int:pk>/", workbench.change_notice_detail, name="change_notice"),
+    path("incidents/", workbench.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", workbench.incident_detail, name="incident"),
+    path("companies/<int:pk>/", workbench.company_file, name="company"),
+    # The manager dashboard and decisions (issue 5): backoffice/dashboard.py
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/lists/<slug:key>/", dashboard.dashboard_list, name="dashboard_list"),
+    path(
+        "dashboard/lists/<slug:key>/csv/",
+        dashboard.dashboard_list_csv,
+        name="dashboard_list_csv",
+    ),
+    path(
+        "dashboard/applications/<int:pk>/",
+        dashboard.application_detail,
+        name="dashboard_application",
+    ),
+    path(
+        "dashboard/applications/<int:pk>/<slug:action>/",
+        dashboard.application_decide,
+        name="dashboard_application_decide",
+    ),
+    path(
+        "dashboard/memberships/<int:pk>/",
+        dashboard.membership_detail,
+        name="dashboard_membership",
+    ),
+    path(
+        "dashboard/memberships/<int:pk>/certificate/",
+        dashboard.membership_certificate,
+        name="dashboard_membership_certificate",
+    ),
+    path(
+        "dashboard/memberships/<int:pk>/<slug:action>/",
+        dashboard.membership_decide,
+        name="dashboard_membership_decide",
+    ),
 ]

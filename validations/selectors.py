@@ -101,3 +101,152 @@ def action_plan_escalation_due_list(*, deadline_before: Any) -> models.QuerySet[
     return ActionPlan.objects.filter(
         state=ActionPlan.State.OVERDUE, deadline__lt=deadline_before
     ).order_by("deadline", "id")
+
+
+# --- The officer workbench (backoffice) -------------------------------------------------
+
+# Applications an officer still has work on (or that wait for a manager's decision).
+APPLICATION_QUEUE_STATES = (
+    "submitted",
+    "under_review",
+    "info_requested",
+    "eligible",
+    "validation_scheduled",
+    "validated",
+)
+
+
+def application_queue_rows(
+    *, user: Any, who: str = "all", stage: str = "", q: str = ""
+) -> models.QuerySet[Any]:
+    """The applications of the work queue as rows of plain values (one query, whatever the
+    page size): the columns of :data:`QUEUE_COLUMNS`, so that it can be combined (UNION)
+    with the revalidation cycles' rows. ``deadline`` is the open information request's
+    deadline or the date of the scheduled site validation."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    from traders.models import Application, InformationRequest
+
+    qs = scope_for(Application, user=user).filter(state__in=APPLICATION_QUEUE_STATES)
+    if stage:
+        qs = qs.filter(state=stage)
+    if who == "mine":
+        qs = qs.filter(assigned_officer=user)
+    elif who == "unassigned":
+        qs = qs.filter(assigned_officer__isnull=True)
+    if q:
+        qs = qs.filter(
+            models.Q(reference__icontains=q)
+            | models.Q(company__legal_name__icontains=q)
+            | models.Q(company__operating_name__icontains=q)
+        )
+    info_deadline = (
+        InformationRequest.objects.filter(
+            application=models.OuterRef("pk"), responded_at__isnull=True
+        )
+        .order_by("deadline")
+        .values("deadline")[:1]
+    )
+    visit_date = (
+        SiteValidation.objects.filter(
+            application=models.OuterRef("pk"),
+            state__in=[SiteValidation.State.SCHEDULED, SiteValidation.State.IN_PROGRESS],
+        )
+        .order_by("scheduled_for")
+        .values("scheduled_for")[:1]
+    )
+    return (
+        qs.order_by()
+        .annotate(
+            row_kind=models.Value("application", output_field=models.CharField()),
+            row_id=models.F("pk"),
+            row_reference=models.F("reference"),
+            row_company=Coalesce(
+                NullIf("company__operating_name", models.Value("")), "company__legal_name"
+            ),
+            row_company_id=models.F("company_id"),
+            row_stage=models.F("state"),
+            row_since=models.F("state_changed_at"),
+            row_officer_id=models.F("assigned_officer_id"),
+            row_officer=Coalesce(
+                NullIf("assigned_officer__full_name", models.Value("")),
+                "assigned_officer__email",
+                output_field=models.CharField(),
+            ),
+            row_deadline=Coalesce(
+                models.Subquery(info_deadline, output_field=models.DateField()),
+                models.Subquery(visit_date, output_field=models.DateField()),
+            ),
+        )
+        .values(*QUEUE_COLUMNS)
+    )
+
+
+QUEUE_COLUMNS = (
+    "row_kind",
+    "row_id",
+    "row_reference",
+    "row_company",
+    "row_company_id",
+    "row_stage",
+    "row_since",
+    "row_officer_id",
+    "row_officer",
+    "row_deadline",
+)
+
+
+def site_validation_for_page(*, user: Any, pk: int) -> SiteValidation:
+    """One site validation with what its page shows, or DoesNotExist outside the scope."""
+    return (
+        site_validation_list_for(user=user)
+        .select_related("application", "membership", "catalogue", "change_notice")
+        .prefetch_related("sites", "officers")
+        .get(pk=pk)
+    )
+
+
+def validation_requirement_rows(*, validation: SiteValidation) -> list[dict[str, Any]]:
+    """Each requirement of the validation's catalogue, in order, with its area and its
+    finding (and the finding's evidence) or None. Three queries."""
+    requirements = list(
+        Requirement.objects.filter(area__catalogue_id=validation.catalogue_id)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    findings = {
+        f.requirement_id: f
+        for f in Finding.objects.filter(validation=validation)
+        .select_related("recorded_by")
+        .prefetch_related(
+            models.Prefetch("evidence", queryset=FindingEvidence.objects.order_by("pk"))
+        )
+    }
+    return [{"requirement": r, "finding": findings.get(r.pk)} for r in requirements]
+
+
+def action_plan_for_page(*, user: Any, pk: int) -> ActionPlan:
+    return (
+        action_plan_list_for(user=user)
+        .select_related("membership", "source_validation", "source_incident", "issued_by")
+        .prefetch_related(
+            models.Prefetch(
+                "items",
+                queryset=ActionPlanItem.objects.select_related("requirement").order_by(
+                    "deadline", "id"
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def action_plan_work_list(*, user: Any) -> models.QuerySet[ActionPlan]:
+    """Plans that need an officer: responses to review, overdue and escalated plans, and
+    the plans still waiting for the member, soonest deadline first."""
+    return (
+        action_plan_list_for(user=user)
+        .exclude(state=ActionPlan.State.ACCEPTED)
+        .select_related("issued_by")
+        .order_by("deadline", "id")
+    )

@@ -65,8 +65,8 @@ def test_a_wrong_password_is_announced_and_focused(
     ("role", "home_en", "heading_en", "heading_fr"),
     [
         ("trader", "/en/portal/", "Your applications and memberships", "Vos demandes et adhésions"),
-        ("officer", "/en/staff/", "Workbench", "Poste de travail"),
-        ("manager", "/en/staff/dashboard/", "Dashboard", "Tableau de bord"),
+        ("officer", "/en/staff/", "Work queue", "File de travail"),
+        ("manager", "/en/staff/dashboard/", "Programme dashboard", "Tableau de bord du programme"),
         ("partner", "/en/api-access/", "API access", "Accès à l’API"),
     ],
 )
@@ -135,4 +135,4 @@ class TestWithoutJavaScript:
         expect(page).to_have_url(re.compile(r"/fr/staff/$"))
         page.get_by_role("button", name="English").click()
         expect(page).to_have_url(re.compile(r"/en/staff/$"))
-        expect(page.get_by_role("heading", level=1)).to_have_text("Workbench")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Work queue")

@@ -220,7 +220,7 @@ def test_an_inactive_user_gets_nothing(client: Client) -> None:
 def test_the_staff_mixin_answers_404_to_other_roles(rf: RequestFactory, officer, manager) -> None:
     class Page(StaffRequiredMixin, TemplateView):
         allowed_roles = MANAGERS
-        template_name = "backoffice/dashboard.html"
+        template_name = "core/home.html"
 
     request = rf.get("/en/x/")
     request.user = officer

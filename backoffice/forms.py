@@ -1,0 +1,294 @@
+"""The officer workbench's forms: they parse input only; the services decide.
+
+Every rule (deadline after today, reasons required, a finding's note when it falls short...)
+is the services'; a form only checks types, so that a refusal always reads the same whether it
+comes from a page or the API. :func:`form_error_apply` puts a service's refusal next to the
+field it names, or at the top of the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from validations.models import Finding, SiteValidation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def form_error_apply(form: forms.BaseForm, error: Exception) -> None:
+    """Show a service's refusal on ``form``: a field's error beside the field, anything else
+    (a wrong state, a missing permission, an error on a field the form lacks) at the top."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+        return
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+        return
+    form.add_error(None, str(error))
+
+
+# --- The work queue ---------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the query string; an unknown value falls back to the
+    default rather than failing."""
+
+    WHO = [
+        ("all", _("All cases")),
+        ("mine", _("Assigned to me")),
+        ("unassigned", _("Unassigned")),
+    ]
+    KIND = [
+        ("", _("Applications and revalidations")),
+        ("application", _("Applications")),
+        ("revalidation", _("Revalidations")),
+    ]
+    SORT = [
+        ("oldest", _("Longest in stage first")),
+        ("newest", _("Newest in stage first")),
+        ("deadline", _("Next deadline first")),
+        ("reference", _("Reference")),
+        ("company", _("Company")),
+    ]
+
+    who = forms.ChoiceField(label=_("Assigned"), choices=WHO, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=KIND, required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    q = forms.CharField(label=_("Reference or company"), required=False, max_length=100, strip=True)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT, required=False)
+
+    def __init__(self, *args: Any, stages: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("All stages")), *stages]
+
+    def values(self) -> dict[str, str]:
+        """The filters to apply: the valid ones as given, the others at their default."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "who": data.get("who") or "all",
+            "kind": data.get("kind") or "",
+            "stage": data.get("stage") or "",
+            "q": data.get("q") or "",
+            "sort": data.get("sort") or "oldest",
+        }
+
+
+# --- Eligibility review -----------------------------------------------------------------
+
+
+class RequestInfoForm(forms.Form):
+    message = forms.CharField(
+        label=_("Information needed"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The trader sees this message in the portal."),
+    )
+    deadline = forms.DateField(
+        label=_("Answer by"),
+        widget=DateInput(),
+        help_text=_("A date after today, for example 2026-05-31."),
+    )
+
+
+class MarkEligibleForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MarkIneligibleForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons the applicant is ineligible"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Recorded on the application and shown to the applicant."),
+    )
+
+
+# --- Site validation --------------------------------------------------------------------
+
+
+class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
+class ScheduleValidationForm(forms.Form):
+    scheduled_for = forms.DateField(
+        label=_("Date of the visit"),
+        widget=DateInput(),
+        help_text=_("Today or later, for example 2026-05-31."),
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites to visit"),
+        queryset=None,  # set per company
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave all unticked to visit every site in the application's scope."),
+    )
+    officers = OfficerChoiceField(
+        label=_("Other officers taking part"),
+        queryset=None,  # set in __init__
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("You lead the visit."),
+    )
+    joint_with_cbp = forms.BooleanField(
+        label=_("Joint validation with U.S. CBP (C-TPAT)"), required=False
+    )
+
+    def __init__(self, *args: Any, sites: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites
+        self.fields["officers"].queryset = officers
+
+
+class FindingForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"), choices=Finding.Result.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the requirement is partially met or not met."),
+    )
+    file = forms.FileField(
+        label=_("Photo or document (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.odt"}),
+    )
+
+
+class CompleteValidationForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=SiteValidation.Outcome.choices, widget=forms.RadioSelect
+    )
+    recommendations = forms.CharField(
+        label=_("Recommendations (best practices)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CancelValidationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling the visit"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- Action plans -----------------------------------------------------------------------
+
+
+class ActionPlanItemForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        label=_("Requirement (optional)"), queryset=None, required=False
+    )
+    measure = forms.CharField(
+        label=_("Corrective measure"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, requirements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = requirements
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("measure") or data.get("deadline"))
+
+
+class BaseActionPlanItemFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict[str, Any]]:
+        """The rows the officer filled in, in order; blank rows are ignored."""
+        rows = []
+        for form in self.forms:
+            if not form.is_valid() or form.is_blank():
+                continue
+            rows.append(
+                {
+                    "measure": form.cleaned_data.get("measure") or "",
+                    "deadline": form.cleaned_data.get("deadline"),
+                    "requirement": form.cleaned_data.get("requirement"),
+                }
+            )
+        return rows
+
+
+ActionPlanItemFormSet = forms.formset_factory(
+    ActionPlanItemForm, formset=BaseActionPlanItemFormSet, extra=0, max_num=50, absolute_max=50
+)
+
+
+class ReviewNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnPlanForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the member still has to do"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtendPlanForm(forms.Form):
+    deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- Change notices ---------------------------------------------------------------------
+
+
+class NoticeAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoticeSpotCheckForm(forms.Form):
+    scheduled_for = forms.DateField(label=_("Date of the spot check"), widget=DateInput())
+    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+
+    def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+
+
+class NoticeRevalidationForm(forms.Form):
+    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+
+    def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+
+
+# --- Incidents --------------------------------------------------------------------------
+
+
+class IncidentConcludeForm(forms.Form):
+    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 3}))
+    mitigating_circumstances = forms.CharField(
+        label=_("Mitigating circumstances"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    prevention_strategy = forms.CharField(
+        label=_("Strategy to prevent recurrence"), widget=forms.Textarea(attrs={"rows": 3})
+    )

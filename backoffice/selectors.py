@@ -1,0 +1,596 @@
+"""Reads for the manager's dashboard: its figures and the lists behind them.
+
+Every figure is the size of one list. Each list is described once, by a :class:`ListSpec`
+(its model, the condition that selects its rows, its order); the dashboard's figures are
+conditional counts over the same conditions (one query per model, whatever the data size),
+and a list page filters by the same condition. A figure and its list cannot disagree.
+
+Date windows are agency dates (``core.dates.agency_today``). The queries are written so that
+PostgreSQL can use the indexes behind them: ``membership_active_expiry`` (partial, active
+memberships' expiry), ``membership_state_expiry``, ``revalidation_state_due``,
+``actionplan_open_deadline`` (partial, open plans' deadline) and the application
+``(state, state_changed_at)`` index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Extract, TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import agency_today, agency_tz
+from core.models import AuditEvent, Role, User
+from revalidation.models import RevalidationCycle
+from traders.models import Application, BusinessType, Company, Membership, Programme
+from validations.models import ActionPlan
+
+EXPIRY_WINDOWS = (30, 60, 90, 180)
+REVALIDATION_HORIZON_DAYS = 180  # the scheduler opens a cycle this long before expiry
+PLANS_DUE_SOON_DAYS = 7  # "due this week": today and the six days after
+DECISION_MONTHS = 12
+EXPIRY_CHART_MONTHS = 24
+
+A = Application.State
+PIPELINE_STAGES = (
+    A.SUBMITTED,
+    A.UNDER_REVIEW,
+    A.INFO_REQUESTED,
+    A.ELIGIBLE,
+    A.VALIDATION_SCHEDULED,
+    A.VALIDATED,
+)
+# Decisions counted per month, with the kind of object whose audit event counts (certifying
+# an application also writes a "certify" event on each membership it creates: counted once).
+DECISIONS = (
+    ("certify", Application, _("Certifications")),
+    ("deny", Application, _("Denials")),
+    ("suspend", Membership, _("Suspensions")),
+)
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every list and the dashboard may be narrowed to. Empty means no filter."""
+
+    programme: str = ""
+    business_type: str = ""
+    country: str = ""
+    province: str = ""
+    officer: int | None = None
+
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "programme": self.programme,
+            "business_type": self.business_type,
+            "country": self.country,
+            "province": self.province,
+            "officer": str(self.officer) if self.officer else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def company_filtered(self) -> bool:
+        return bool(self.business_type or self.country or self.province)
+
+
+def _company_match(filters: Filters, path: str) -> models.Exists:
+    """The row's company (reached through ``path``) matches the company filters. A
+    correlated EXISTS, so that PostgreSQL starts from the list's own index (the expiry
+    window) and checks each row's company by its key, not the other way round."""
+    companies = Company.objects.filter(pk=models.OuterRef(path))
+    if filters.country:
+        companies = companies.filter(country=filters.country)
+    if filters.province:
+        companies = companies.filter(province=filters.province)
+    if filters.business_type:
+        companies = companies.filter(
+            models.Exists(
+                Company.business_types.through.objects.filter(
+                    company_id=models.OuterRef("pk"), businesstype__code=filters.business_type
+                )
+            )
+        )
+    return models.Exists(companies)
+
+
+def _narrow(
+    qs: models.QuerySet[Any],
+    filters: Filters,
+    *,
+    company: str,
+    programme: str | None,
+    officer: str | None,
+    programme_contains: bool = False,
+) -> models.QuerySet[Any]:
+    """Apply ``filters`` to ``qs`` through the named paths to the company, the programme and
+    the assigned officer (None: the filter does not apply to this list)."""
+    if filters.company_filtered:
+        qs = qs.filter(_company_match(filters, company))
+    if filters.programme and programme is not None:
+        lookup = f"{programme}__contains" if programme_contains else programme
+        qs = qs.filter(**{lookup: filters.programme})
+    if filters.officer and officer is not None:
+        qs = qs.filter(**{officer: filters.officer})
+    return qs
+
+
+def filter_choices() -> dict[str, Any]:
+    """The options of the filter form: programmes, business types, officers (two queries)."""
+    return {
+        "programmes": Programme.choices,
+        "business_types": list(
+            BusinessType.objects.order_by("code").values_list("code", "name_en", "name_fr")
+        ),
+        "officers": list(
+            User.objects.filter(role__in=[Role.OFFICER, Role.MANAGER], is_active=True)
+            .order_by("full_name", "pk")
+            .values_list("pk", "full_name")
+        ),
+    }
+
+
+# --- The lists --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One list behind a dashboard figure."""
+
+    key: str
+    title: Promise
+    kind: str  # memberships | revalidations | plans | applications | decisions
+    condition: Callable[[dt.date, dict[str, str]], models.Q]
+    params: tuple[str, ...] = field(default=())
+
+
+def _expiring(days: int) -> Callable[[dt.date, dict[str, str]], models.Q]:
+    def condition(today: dt.date, params: dict[str, str]) -> models.Q:
+        return models.Q(
+            state=Membership.State.ACTIVE,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=days),
+        )
+
+    return condition
+
+
+def _month(params: dict[str, str]) -> tuple[dt.date, dt.date]:
+    """The first and the last day of ``params["month"]`` (YYYY-MM); ValueError if invalid."""
+    year, month = (int(part) for part in params.get("month", "").split("-"))
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _expiring_in_month(today: dt.date, params: dict[str, str]) -> models.Q:
+    first, last = _month(params)
+    return models.Q(
+        state=Membership.State.ACTIVE, expires_on__gte=max(first, today), expires_on__lte=last
+    )
+
+
+def _in_progress_cycle() -> models.Exists:
+    return models.Exists(
+        RevalidationCycle.objects.filter(
+            membership=models.OuterRef("pk"), state__in=RevalidationCycle.IN_PROGRESS
+        )
+    )
+
+
+def _application_stage(state: str) -> ListSpec:
+    return ListSpec(
+        key=f"applications-{state}",
+        title=A(state).label,
+        kind="applications",
+        condition=lambda today, params: models.Q(state=state),
+    )
+
+
+def _decisions(today: dt.date, params: dict[str, str]) -> models.Q:
+    first, last = _month(params)
+    action = params.get("action", "")
+    model = {a: m for a, m, _label in DECISIONS}[action]
+    tz = agency_tz()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return models.Q(
+        action=action,
+        content_type=ContentType.objects.get_for_model(model),
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    )
+
+
+LISTS: dict[str, ListSpec] = {
+    spec.key: spec
+    for spec in (
+        *(
+            ListSpec(
+                key=f"expiring-{days}",
+                title=_("Memberships expiring within %(days)s days") % {"days": days},
+                kind="memberships",
+                condition=_expiring(days),
+            )
+            for days in EXPIRY_WINDOWS
+        ),
+        ListSpec(
+            key="expiring-month",
+            title=_("Memberships expiring in the month"),
+            kind="memberships",
+            condition=_expiring_in_month,
+            params=("month",),
+        ),
+        ListSpec(
+            key="lapsed",
+            title=_("Lapsed memberships"),
+            kind="memberships",
+            condition=lambda today, params: models.Q(state=Membership.State.LAPSED),
+        ),
+        ListSpec(
+            key="revalidations-not-started",
+            title=_("Revalidations not started (active, expiring within 180 days, no cycle)"),
+            kind="memberships",
+            condition=lambda today, params: (
+                models.Q(
+                    state=Membership.State.ACTIVE,
+                    expires_on__lte=today + dt.timedelta(days=REVALIDATION_HORIZON_DAYS),
+                )
+                & ~_in_progress_cycle()
+            ),
+        ),
+        ListSpec(
+            key="revalidations-overdue",
+            title=_("Revalidations overdue (in progress past their due date)"),
+            kind="revalidations",
+            condition=lambda today, params: models.Q(
+                state__in=RevalidationCycle.IN_PROGRESS, due_on__lt=today
+            ),
+        ),
+        ListSpec(
+            key="revalidations-open",
+            title=_("Revalidations in progress"),
+            kind="revalidations",
+            condition=lambda today, params: models.Q(state__in=RevalidationCycle.IN_PROGRESS),
+        ),
+        ListSpec(
+            key="plans-overdue",
+            title=_("Action plans overdue"),
+            kind="plans",
+            condition=lambda today, params: models.Q(
+                state__in=ActionPlan.OPEN_STATES, deadline__lt=today
+            ),
+        ),
+        ListSpec(
+            key="plans-due-soon",
+            title=_("Action plans due within 7 days"),
+            kind="plans",
+            condition=lambda today, params: models.Q(
+                state__in=ActionPlan.OPEN_STATES,
+                deadline__gte=today,
+                deadline__lt=today + dt.timedelta(days=PLANS_DUE_SOON_DAYS),
+            ),
+        ),
+        ListSpec(
+            key="plans-open",
+            title=_("Open action plans"),
+            kind="plans",
+            condition=lambda today, params: models.Q(state__in=ActionPlan.OPEN_STATES),
+        ),
+        ListSpec(
+            key="applications-open",
+            title=_("Applications in progress"),
+            kind="applications",
+            condition=lambda today, params: models.Q(state__in=PIPELINE_STAGES),
+        ),
+        *(_application_stage(state) for state in PIPELINE_STAGES),
+        ListSpec(
+            key="decisions",
+            title=_("Decisions"),
+            kind="decisions",
+            condition=_decisions,
+            params=("action", "month"),
+        ),
+    )
+}
+
+# How each kind of list reaches its company, programme and officer, its rows and its order.
+KINDS: dict[str, dict[str, Any]] = {
+    "memberships": {
+        "model": Membership,
+        "paths": {"company": "company_id", "programme": "programme", "officer": "assigned_officer"},
+        "related": ("company", "assigned_officer"),
+        "order": ("expires_on", "id"),
+    },
+    "revalidations": {
+        "model": RevalidationCycle,
+        "paths": {
+            "company": "company_id",
+            "programme": "membership__programme",
+            "officer": "membership__assigned_officer",
+        },
+        "related": ("company", "membership", "membership__assigned_officer"),
+        "order": ("due_on", "id"),
+    },
+    "plans": {
+        "model": ActionPlan,
+        "paths": {
+            "company": "company_id",
+            "programme": "membership__programme",
+            "officer": "membership__assigned_officer",
+        },
+        "related": ("company", "membership", "membership__assigned_officer"),
+        "order": ("deadline", "id"),
+    },
+    "applications": {
+        "model": Application,
+        "paths": {"company": "company_id", "programme": "programme", "officer": "assigned_officer"},
+        "programme_contains": True,  # "PIP+CSA" applies to both
+        "related": ("company", "assigned_officer"),
+        "order": ("state_changed_at", "id"),
+    },
+    "decisions": {
+        "model": AuditEvent,
+        "paths": {"company": "company_id", "programme": None, "officer": None},
+        "related": ("actor",),
+        "order": ("occurred_at", "id"),
+    },
+}
+
+
+class UnknownList(LookupError):
+    pass
+
+
+def _base(kind: str, filters: Filters) -> models.QuerySet[Any]:
+    spec = KINDS[kind]
+    paths = spec["paths"]
+    return _narrow(
+        spec["model"]._default_manager.all(),
+        filters,
+        company=paths["company"],
+        programme=paths["programme"],
+        officer=paths["officer"],
+        programme_contains=spec.get("programme_contains", False),
+    )
+
+
+def dashboard_list(
+    *, key: str, filters: Filters, params: dict[str, str] | None = None
+) -> tuple[ListSpec, models.QuerySet[Any]]:
+    """The list ``key`` (see LISTS), narrowed by ``filters``, in its order, with the rows
+    its page shows. ``params`` carries the list's own parameters (``month``, ``action``).
+    Raises UnknownList for an unknown key or invalid parameters."""
+    spec = LISTS.get(key)
+    if spec is None:
+        raise UnknownList(key)
+    try:
+        condition = spec.condition(agency_today(), params or {})
+    except (KeyError, ValueError, TypeError) as error:
+        raise UnknownList(key) from error
+    kind = KINDS[spec.kind]
+    qs = (
+        _base(spec.kind, filters)
+        .filter(condition)
+        .select_related(*kind["related"])
+        .order_by(*kind["order"])
+    )
+    return spec, qs
+
+
+# --- The figures --------------------------------------------------------------------------
+
+
+def _counts(kind: str, filters: Filters, keys: list[str], today: dt.date) -> dict[str, int]:
+    """One query: the size of each list ``keys`` (all of one kind), as conditional counts
+    over the rows any of them selects."""
+    conditions = {key: LISTS[key].condition(today, {}) for key in keys}
+    union = models.Q()
+    for condition in conditions.values():
+        union |= condition
+    return (
+        _base(kind, filters)
+        .filter(union)
+        .aggregate(
+            **{
+                key.replace("-", "_"): models.Count("pk", filter=condition)
+                for key, condition in conditions.items()
+            }
+        )
+    )
+
+
+class Median(models.Aggregate):
+    """The median (PostgreSQL's percentile_cont). Elsewhere (SQLite in development) None."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # noqa: ANN401
+        if connection.vendor != "postgresql":
+            return "NULL", []
+        return super().as_sql(compiler, connection, **extra)
+
+
+def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
+    """Every figure of the dashboard, each with the key of the list behind it. A constant
+    number of queries (eight), whatever the data size."""
+    today = agency_today()
+    now = timezone.now()
+    membership_keys = [f"expiring-{d}" for d in EXPIRY_WINDOWS] + [
+        "lapsed",
+        "revalidations-not-started",
+    ]
+    counts = _counts("memberships", filters, membership_keys, today)
+    counts |= _counts("revalidations", filters, ["revalidations-overdue"], today)
+    counts |= _counts("plans", filters, ["plans-overdue", "plans-due-soon"], today)
+
+    stages = {
+        row["state"]: row
+        for row in _base("applications", filters)
+        .filter(state__in=PIPELINE_STAGES)
+        .order_by()
+        .values("state")
+        .annotate(
+            count=models.Count("pk"),
+            oldest=models.Min("state_changed_at"),
+            median=Median(Extract("state_changed_at", "epoch")),
+        )
+    }
+    pipeline = []
+    for state in PIPELINE_STAGES:
+        row = stages.get(state, {})
+        oldest = row.get("oldest")
+        median = row.get("median")
+        pipeline.append(
+            {
+                "key": f"applications-{state}",
+                "state": state,
+                "label": A(state).label,
+                "count": row.get("count", 0),
+                "oldest_days": (now - oldest).days if oldest else None,
+                "median_days": int((now.timestamp() - median) // 86400)
+                if median is not None
+                else None,
+            }
+        )
+
+    return {
+        "today": today,
+        "expiring": [
+            {"days": d, "key": f"expiring-{d}", "count": counts[f"expiring_{d}"]}
+            for d in EXPIRY_WINDOWS
+        ],
+        "lapsed": {"key": "lapsed", "count": counts["lapsed"]},
+        "revalidations_overdue": {
+            "key": "revalidations-overdue",
+            "count": counts["revalidations_overdue"],
+        },
+        "revalidations_not_started": {
+            "key": "revalidations-not-started",
+            "count": counts["revalidations_not_started"],
+        },
+        "plans_overdue": {"key": "plans-overdue", "count": counts["plans_overdue"]},
+        "plans_due_soon": {"key": "plans-due-soon", "count": counts["plans_due_soon"]},
+        "pipeline": pipeline,
+        "workload": officer_workload(filters=filters),
+        "decisions": decisions_per_month(filters=filters, today=today),
+        "expiries": expiries_per_month(filters=filters, today=today),
+    }
+
+
+def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
+    """Open cases per officer: applications in progress, revalidations in progress and open
+    action plans assigned to them (through their memberships). Four queries."""
+    per_kind = {
+        "applications": ("applications-open", "assigned_officer"),
+        "revalidations": ("revalidations-open", "membership__assigned_officer"),
+        "plans": ("plans-open", "membership__assigned_officer"),
+    }
+    today = agency_today()
+    counts: dict[int, dict[str, int]] = {}
+    for kind, (key, path) in per_kind.items():
+        rows = (
+            _base(kind, filters)
+            .filter(LISTS[key].condition(today, {}), **{f"{path}__isnull": False})
+            .order_by()
+            .values_list(path)
+            .annotate(n=models.Count("pk"))
+        )
+        for officer_id, n in rows:
+            counts.setdefault(officer_id, {})[kind] = n
+    officers = User.objects.filter(pk__in=list(counts)).order_by("full_name", "pk")
+    workload = []
+    for officer in officers.only("pk", "full_name", "email"):
+        own = counts[officer.pk]
+        workload.append(
+            {
+                "officer": officer,
+                "cells": [
+                    {"key": key, "count": own.get(kind, 0)} for kind, (key, _p) in per_kind.items()
+                ],
+                "total": sum(own.values()),
+            }
+        )
+    workload.sort(key=lambda row: (-row["total"], row["officer"].full_name))
+    return workload
+
+
+def _month_starts(first: dt.date, count: int) -> list[dt.date]:
+    months = []
+    year, month = first.year, first.month
+    for _i in range(count):
+        months.append(dt.date(year, month, 1))
+        year, month = year + month // 12, month % 12 + 1
+    return months
+
+
+def decisions_per_month(*, filters: Filters, today: dt.date) -> dict[str, Any]:
+    """Certifications, denials and suspensions per month over the last twelve months
+    (this one included), from the audit trail. One query."""
+    year, month = (
+        (today.year, today.month - 11)
+        if today.month > 11
+        else (
+            today.year - 1,
+            today.month + 1,
+        )
+    )
+    start_month = dt.date(year, month, 1)
+    months = _month_starts(start_month, DECISION_MONTHS)
+    tz = agency_tz()
+    q = models.Q()
+    for action, model, _label in DECISIONS:
+        q |= models.Q(action=action, content_type=ContentType.objects.get_for_model(model))
+    rows = (
+        _base("decisions", filters)
+        .filter(q, occurred_at__gte=dt.datetime.combine(start_month, dt.time.min, tzinfo=tz))
+        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        .order_by()
+        .values_list("action", "month")
+        .annotate(n=models.Count("pk"))
+    )
+    counts = {
+        (action, month.date() if isinstance(month, dt.datetime) else month): n
+        for action, month, n in rows
+    }
+    series = []
+    for action, _model, label in DECISIONS:
+        series.append(
+            {
+                "action": action,
+                "label": label,
+                "values": [
+                    {"month": m, "param": f"{m:%Y-%m}", "count": counts.get((action, m), 0)}
+                    for m in months
+                ],
+            }
+        )
+    return {"months": months, "series": series}
+
+
+def expiries_per_month(*, filters: Filters, today: dt.date) -> list[dict[str, Any]]:
+    """Active memberships expiring per month over the next 24 months (from today). One
+    query, on the partial index of active memberships' expiry."""
+    months = _month_starts(today.replace(day=1), EXPIRY_CHART_MONTHS)
+    end = _month_starts(months[-1], 2)[1]
+    rows = dict(
+        _base("memberships", filters)
+        .filter(state=Membership.State.ACTIVE, expires_on__gte=today, expires_on__lt=end)
+        .annotate(month=TruncMonth("expires_on"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=models.Count("pk"))
+    )
+    return [{"month": m, "param": f"{m:%Y-%m}", "count": rows.get(m, 0)} for m in months]

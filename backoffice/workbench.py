@@ -1,0 +1,929 @@
+"""The officer workbench (issue 4): the work queue, the eligibility review, the site
+validation, action plans, change notices, post-incident analyses and a member's file.
+
+Interfaces only: each view parses its input with a form, calls one service or selector and
+renders the result. A service's refusal (a wrong state, a missing reason, a date in the past)
+comes back on the same page, next to the field it concerns or at the top of the form, with
+a 4xx status; never a 500. Objects outside the user's scope, and every page for a role that
+is not an officer's or a manager's, answer 404 (core.access).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import staff_required
+from core.audit import audit_history
+from core.errors import DomainError, Incomplete
+from core.models import AuditEvent, User
+from core.roles import OFFICERS
+from revalidation.models import RevalidationCycle
+from revalidation.selectors import revalidation_list_for
+from revalidation.services import revalidation_open
+from traders import selectors as trader_selectors
+from traders import services as trader_services
+from traders.models import Application, ChangeNotice, Membership, Requirement
+from validations import selectors as validation_selectors
+from validations import services as validation_services
+from validations.models import ActionPlan, Finding, Incident, SiteValidation
+
+from . import forms as f
+
+officers_only = staff_required(roles=OFFICERS)
+QUEUE_PAGE_SIZE = 25
+LIST_PAGE_SIZE = 25
+INVALID = 422  # the input was refused: the page comes back with the reasons
+CONFLICT = 409  # the object's state does not allow the action
+
+QUEUE_SORTS = {
+    "oldest": ("row_since", "row_kind", "row_id"),
+    "newest": ("-row_since", "row_kind", "row_id"),
+    "deadline": ("row_deadline", "row_since", "row_kind", "row_id"),
+    "reference": ("row_reference", "row_kind", "row_id"),
+    "company": ("row_company", "row_reference", "row_kind", "row_id"),
+}
+
+
+def _get_or_404(queryset_or_callable: Any, **lookup: Any) -> Any:
+    try:
+        if callable(queryset_or_callable):
+            return queryset_or_callable(**lookup)
+        return queryset_or_callable.get(**lookup)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _status_for(error: Exception) -> int:
+    return INVALID if isinstance(error, ValidationError | Incomplete) else CONFLICT
+
+
+def _run(form: forms.BaseForm, action: Callable[[], Any]) -> tuple[Any, int]:
+    """Call ``action`` (a service call); on a refusal put the reasons on ``form`` and give
+    the status to answer with. Returns (result or None, status)."""
+    try:
+        return action(), 200
+    except (ValidationError, DomainError) as error:
+        f.form_error_apply(form, error)
+        return None, _status_for(error)
+
+
+# --- The work queue ---------------------------------------------------------------------
+
+
+def _stage_choices() -> list[tuple[str, Any]]:
+    labels: dict[str, Any] = {}
+    for value in validation_selectors.APPLICATION_QUEUE_STATES:
+        labels[value] = Application.State(value).label
+    for value in RevalidationCycle.IN_PROGRESS:
+        labels.setdefault(str(value), RevalidationCycle.State(value).label)
+    return list(labels.items())
+
+
+def _revalidation_queue_rows(*, user: Any, who: str, stage: str, q: str) -> Any:
+    """Revalidation cycles in progress, in the columns of the applications' rows (see
+    validations.selectors.application_queue_rows). The age in the stage is the time since
+    the cycle's last audited change (cycles have no state_changed_at); the deadline is the
+    scheduled visit's date, else the cycle's due date.
+
+    Belongs in revalidation/selectors.py (outside this engineer's files for issue 4)."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    qs = revalidation_list_for(user=user).filter(state__in=RevalidationCycle.IN_PROGRESS)
+    if stage:
+        qs = qs.filter(state=stage)
+    officer_path = "membership__assigned_officer"
+    if who == "mine":
+        qs = qs.filter(membership__assigned_officer=user)
+    elif who == "unassigned":
+        qs = qs.filter(membership__assigned_officer__isnull=True)
+    if q:
+        qs = qs.filter(
+            models.Q(membership__member_number__icontains=q)
+            | models.Q(company__legal_name__icontains=q)
+            | models.Q(company__operating_name__icontains=q)
+        )
+    last_change = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(RevalidationCycle),
+            object_id=models.OuterRef("pk"),
+        )
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    visit = models.Case(
+        models.When(
+            site_validation__state__in=[
+                SiteValidation.State.SCHEDULED,
+                SiteValidation.State.IN_PROGRESS,
+            ],
+            then=models.F("site_validation__scheduled_for"),
+        ),
+        default=None,
+        output_field=models.DateField(),
+    )
+    return (
+        qs.order_by()
+        .annotate(
+            row_kind=models.Value("revalidation", output_field=models.CharField()),
+            row_id=models.F("pk"),
+            row_reference=models.F("membership__member_number"),
+            row_company=Coalesce(
+                NullIf("company__operating_name", models.Value("")), "company__legal_name"
+            ),
+            row_company_id=models.F("company_id"),
+            row_stage=models.F("state"),
+            row_since=models.Subquery(last_change, output_field=models.DateTimeField()),
+            row_officer_id=models.F(f"{officer_path}_id"),
+            row_officer=Coalesce(
+                NullIf(f"{officer_path}__full_name", models.Value("")),
+                f"{officer_path}__email",
+                output_field=models.CharField(),
+            ),
+            row_deadline=Coalesce(visit, models.F("due_on"), output_field=models.DateField()),
+        )
+        .values(*validation_selectors.QUEUE_COLUMNS)
+    )
+
+
+@officers_only
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The work queue: applications and revalidations by stage, with filters and sorting
+    in the query string, 25 to a page, in a constant number of queries."""
+    stages = _stage_choices()
+    filters = f.QueueFilterForm(request.GET or None, stages=stages)
+    values = filters.values()
+    if not request.GET:
+        filters = f.QueueFilterForm(initial=values, stages=stages)
+    user, kind = request.user, values["kind"]
+    parts = []
+    selection = {"who": values["who"], "stage": values["stage"], "q": values["q"]}
+    if kind in ("", "application"):
+        parts.append(validation_selectors.application_queue_rows(user=user, **selection))
+    if kind in ("", "revalidation"):
+        parts.append(_revalidation_queue_rows(user=user, **selection))
+    rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
+    rows = rows.order_by(*QUEUE_SORTS[values["sort"]])
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    stage_labels = dict(stages)
+    for row in page.object_list:
+        row["stage_label"] = stage_labels.get(row["row_stage"], row["row_stage"])
+        row["is_mine"] = row["row_officer_id"] == user.pk
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/workbench/queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "values": values,
+            "query": query.urlencode(),
+            "who_tabs": f.QueueFilterForm.WHO,
+        },
+    )
+
+
+@officers_only
+@require_POST
+def application_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a submitted application: its review starts, assigned to the actor."""
+    application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
+    try:
+        trader_services.application_start_review(application=application, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:application", pk=application.pk)
+    messages.success(
+        request,
+        _("You took %(reference)s: its review has started.") % {"reference": application.reference},
+    )
+    return redirect("backoffice:application", pk=application.pk)
+
+
+# --- Eligibility review -----------------------------------------------------------------
+
+REVIEW_FORMS: dict[str, type[forms.Form]] = {
+    "request_info": f.RequestInfoForm,
+    "eligible": f.MarkEligibleForm,
+    "ineligible": f.MarkIneligibleForm,
+}
+
+
+def _review_service(action: str, application: Application, actor: Any, data: dict) -> Any:
+    if action == "request_info":
+        return trader_services.application_request_info(
+            application=application, actor=actor, message=data["message"], deadline=data["deadline"]
+        )
+    if action == "eligible":
+        return trader_services.application_mark_eligible(
+            application=application, actor=actor, note=data.get("note") or ""
+        )
+    return trader_services.application_mark_ineligible(
+        application=application, actor=actor, reasons=data["reasons"]
+    )
+
+
+REVIEW_DONE = {
+    "request_info": gettext_lazy("Information requested. The application waits for the answer."),
+    "eligible": gettext_lazy("The application is eligible. Schedule its site validation."),
+    "ineligible": gettext_lazy("The application is marked ineligible; the reasons are recorded."),
+}
+
+
+@officers_only
+def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole application with its Security Profile and evidence, and the review's
+    decisions: request information, mark eligible, mark ineligible."""
+    application = _get_or_404(
+        trader_selectors.application_list_for(user=request.user).select_related(
+            "assigned_officer", "profile__catalogue"
+        ),
+        pk=pk,
+    )
+    bound: dict[str, forms.Form] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in REVIEW_FORMS:
+            raise Http404
+        form = REVIEW_FORMS[action](request.POST, prefix=action)
+        if form.is_valid():
+            result, status = _run(
+                form,
+                lambda: _review_service(action, application, request.user, form.cleaned_data),
+            )
+            if result is not None:
+                messages.success(request, str(REVIEW_DONE[action]))
+                return redirect("backoffice:application", pk=application.pk)
+        else:
+            status = INVALID
+        bound[action] = form
+    review_forms = {
+        name: bound.get(name) or form_class(prefix=name)
+        for name, form_class in REVIEW_FORMS.items()
+    }
+    overview = trader_selectors.profile_overview(profile=application.profile)
+    evidence_ids = {
+        e.pk
+        for row in overview["requirements"]
+        if row["answer"]
+        for e in row["answer"].evidence.all()
+    }
+    return render(
+        request,
+        "backoffice/workbench/application.html",
+        {
+            "application": application,
+            "company": application.company,
+            "sites": list(application.sites.all()),
+            "business_types": list(application.company.business_types.all()),
+            "overview": overview,
+            "evidence_count": len(evidence_ids),
+            "information_requests": list(application.information_requests.all()),
+            "validations": list(
+                application.site_validations.select_related("lead_officer").order_by(
+                    "-scheduled_for"
+                )
+            ),
+            "history": list(audit_history(obj=application)),
+            "forms": review_forms,
+            "State": Application.State,
+        },
+        status=status,
+    )
+
+
+def _file_response(stored: Any) -> FileResponse:
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+
+
+@officers_only
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A trader's evidence file, for staff only (404 for anyone else)."""
+    return _file_response(_get_or_404(trader_selectors.evidence_list_for(user=request.user), pk=pk))
+
+
+@officers_only
+def finding_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    return _file_response(
+        _get_or_404(validation_selectors.finding_evidence_list_for(user=request.user), pk=pk)
+    )
+
+
+# --- Site validation --------------------------------------------------------------------
+
+
+def _staff_officers(*, exclude: Any) -> Any:
+    return (
+        User.objects.filter(role__in=OFFICERS, is_active=True)
+        .exclude(pk=exclude.pk)
+        .order_by("full_name", "email")
+    )
+
+
+@officers_only
+def validation_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule the initial site validation of an eligible application."""
+    application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
+    options = {
+        "sites": application.company.sites.filter(is_active=True).order_by("name"),
+        "officers": _staff_officers(exclude=request.user),
+    }
+    status = 200
+    if request.method == "POST":
+        form = f.ScheduleValidationForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            validation, status = _run(
+                form,
+                lambda: validation_services.site_validation_schedule(
+                    company=application.company,
+                    actor=request.user,
+                    kind=SiteValidation.Kind.INITIAL,
+                    application=application,
+                    scheduled_for=data["scheduled_for"],
+                    sites=list(data["sites"]),
+                    officers=list(data["officers"]),
+                    joint_with_cbp=data["joint_with_cbp"],
+                ),
+            )
+            if validation is not None:
+                messages.success(
+                    request,
+                    _("The site validation is scheduled for %(date)s.")
+                    % {"date": validation.scheduled_for.isoformat()},
+                )
+                return redirect("backoffice:validation", pk=validation.pk)
+        else:
+            status = INVALID
+    else:
+        form = f.ScheduleValidationForm(initial={"sites": list(application.sites.all())}, **options)
+    return render(
+        request,
+        "backoffice/workbench/schedule.html",
+        {"application": application, "form": form, "eligible": application.state == "eligible"},
+        status=status,
+    )
+
+
+def _validation_page(
+    request: HttpRequest,
+    validation: SiteValidation,
+    *,
+    finding_form: tuple[int, forms.Form] | None = None,
+    action_forms: dict[str, forms.Form] | None = None,
+    missing: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = validation_selectors.validation_requirement_rows(validation=validation)
+    editable = validation.state == SiteValidation.State.IN_PROGRESS
+    recorded = 0
+    areas: list[dict[str, Any]] = []
+    for row in rows:
+        requirement, finding = row["requirement"], row["finding"]
+        recorded += finding is not None
+        if editable:
+            if finding_form is not None and finding_form[0] == requirement.pk:
+                row["form"] = finding_form[1]
+            else:
+                initial = {"result": finding.result, "note": finding.note} if finding else {}
+                row["form"] = f.FindingForm(prefix=f"req{requirement.pk}", initial=initial)
+        if not areas or areas[-1]["area"].pk != requirement.area_id:
+            areas.append({"area": requirement.area, "rows": []})
+        areas[-1]["rows"].append(row)
+    action_forms = action_forms or {}
+    return render(
+        request,
+        "backoffice/workbench/validation.html",
+        {
+            "validation": validation,
+            "areas": areas,
+            "total": len(rows),
+            "recorded": recorded,
+            "editable": editable,
+            "complete_form": action_forms.get("complete")
+            or f.CompleteValidationForm(
+                prefix="complete", initial={"recommendations": validation.recommendations}
+            ),
+            "cancel_form": action_forms.get("cancel") or f.CancelValidationForm(prefix="cancel"),
+            "start_form": action_forms.get("start") or forms.Form(prefix="start"),
+            "missing": missing or [],
+            # A finding refused because the visit is not in progress: its reasons at the top.
+            "finding_refusal": finding_form[1] if finding_form and not editable else None,
+            "action_plans": list(validation.action_plans.order_by("issued_on", "pk")),
+            "report_available": _report_renderer() is not None,
+            "history": list(audit_history(obj=validation)),
+            "State": SiteValidation.State,
+        },
+        status=status,
+    )
+
+
+def _validation(request: HttpRequest, pk: int) -> SiteValidation:
+    return _get_or_404(validation_selectors.site_validation_for_page, user=request.user, pk=pk)
+
+
+@officers_only
+def validation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The validation's page: start it; record a finding per requirement as the visit goes
+    (one form each, saved on its own); complete it with an outcome; the report."""
+    validation = _validation(request, pk)
+    if request.method != "POST":
+        return _validation_page(request, validation)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "start":
+        form: forms.Form = forms.Form(request.POST, prefix="start")
+        form.is_valid()
+        result, status = _run(
+            form,
+            lambda: validation_services.site_validation_start(validation=validation, actor=user),
+        )
+        if result is not None:
+            messages.success(request, _("The validation has started: record the findings."))
+            return redirect("backoffice:validation", pk=validation.pk)
+        return _validation_page(request, validation, action_forms={"start": form}, status=status)
+    if action == "cancel":
+        form = f.CancelValidationForm(request.POST, prefix="cancel")
+        status = INVALID
+        if form.is_valid():
+            result, status = _run(
+                form,
+                lambda: validation_services.site_validation_cancel(
+                    validation=validation, actor=user, reason=form.cleaned_data["reason"]
+                ),
+            )
+            if result is not None:
+                messages.success(request, _("The site validation is cancelled."))
+                return redirect("backoffice:validation", pk=validation.pk)
+        return _validation_page(request, validation, action_forms={"cancel": form}, status=status)
+    if action == "complete":
+        form = f.CompleteValidationForm(request.POST, prefix="complete")
+        status, missing = INVALID, None
+        if form.is_valid():
+            try:
+                validation_services.site_validation_complete(
+                    validation=validation,
+                    actor=user,
+                    outcome=form.cleaned_data["outcome"],
+                    recommendations=form.cleaned_data["recommendations"],
+                )
+            except (ValidationError, DomainError) as error:
+                f.form_error_apply(form, error)
+                status = _status_for(error)
+                missing = error.missing if isinstance(error, Incomplete) else None
+            else:
+                messages.success(request, _("The site validation is completed."))
+                return redirect("backoffice:validation", pk=validation.pk)
+        return _validation_page(
+            request,
+            validation,
+            action_forms={"complete": form},
+            missing=missing,
+            status=status,
+        )
+    raise Http404
+
+
+@officers_only
+@require_POST
+def finding_save(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
+    """Record (or correct) the finding on one requirement, with an optional photo or file:
+    a plain POST per requirement, so that each is saved as the officer goes."""
+    validation = _validation(request, pk)
+    requirement = _get_or_404(
+        Requirement.objects.select_related("area"),
+        pk=requirement_pk,
+        area__catalogue_id=validation.catalogue_id,
+    )
+    form = f.FindingForm(request.POST, request.FILES, prefix=f"req{requirement.pk}")
+    status = INVALID
+    if form.is_valid():
+        data = form.cleaned_data
+        finding, status = _run(
+            form,
+            lambda: validation_services.finding_record(
+                validation=validation,
+                requirement=requirement,
+                result=data["result"],
+                note=data["note"],
+                actor=request.user,
+            ),
+        )
+        if finding is not None and data.get("file"):
+            _evidence, status = _run(
+                form,
+                lambda: validation_services.finding_evidence_attach(
+                    finding=finding, upload=data["file"], actor=request.user
+                ),
+            )
+            if _evidence is None:
+                form.add_error(
+                    None,
+                    _("The finding on %(code)s is saved, but not the file.")
+                    % {"code": requirement.code},
+                )
+        if finding is not None and not form.errors:
+            messages.success(
+                request,
+                _("Finding on %(code)s saved: %(result)s.")
+                % {"code": requirement.code, "result": finding.get_result_display()},
+            )
+            url = reverse("backoffice:validation", kwargs={"pk": validation.pk})
+            return redirect(f"{url}#req-{requirement.code}")
+    return _validation_page(request, validation, finding_form=(requirement.pk, form), status=status)
+
+
+def _report_renderer() -> Callable[..., bytes] | None:
+    try:
+        from validations.documents import site_validation_report_render
+    except ImportError:
+        return None
+    return site_validation_report_render
+
+
+@officers_only
+def validation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bilingual Site Validation Report (PDF) of a completed validation."""
+    validation = _validation(request, pk)
+    render_report = _report_renderer()
+    if render_report is None:
+        raise Http404
+    try:
+        content = render_report(validation=validation)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:validation", pk=validation.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"site-validation-report-{validation.pk}-{validation.scheduled_for.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Action plans -----------------------------------------------------------------------
+
+SHORTFALLS = (Finding.Result.PARTIALLY_MEETS, Finding.Result.DOES_NOT_MEET)
+BLANK_ITEM_ROWS = 2
+
+
+@officers_only
+def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue an action plan from a completed validation: one row per corrective measure
+    (pre-filled with each requirement found short), blank rows ignored."""
+    validation = _validation(request, pk)
+    requirements = Requirement.objects.filter(area__catalogue_id=validation.catalogue_id).order_by(
+        "area__order", "order"
+    )
+    errors = forms.Form(data={})  # holds the service's refusals, shown at the top
+    errors.is_valid()
+    status = 200
+    if request.method == "POST":
+        formset = f.ActionPlanItemFormSet(
+            request.POST, prefix="items", form_kwargs={"requirements": requirements}
+        )
+        if formset.is_valid():
+            plan, status = _run(
+                errors,
+                lambda: validation_services.action_plan_issue(
+                    company=validation.company,
+                    actor=request.user,
+                    items=formset.items(),
+                    source_validation=validation,
+                ),
+            )
+            if plan is not None:
+                messages.success(
+                    request,
+                    _("Action plan issued: due by %(date)s.") % {"date": plan.deadline.isoformat()},
+                )
+                return redirect("backoffice:action_plan", pk=plan.pk)
+        else:
+            status = INVALID
+    else:
+        shortfalls = (
+            validation.findings.filter(result__in=SHORTFALLS)
+            .select_related("requirement")
+            .order_by("requirement__area__order", "requirement__order")
+        )
+        initial = [
+            {"requirement": finding.requirement_id, "measure": ""} for finding in shortfalls
+        ] + [{} for _row in range(BLANK_ITEM_ROWS)]
+        formset = f.ActionPlanItemFormSet(
+            prefix="items", initial=initial, form_kwargs={"requirements": requirements}
+        )
+    return render(
+        request,
+        "backoffice/workbench/action_plan_issue.html",
+        {
+            "validation": validation,
+            "formset": formset,
+            "errors_form": errors,
+            "completed": validation.state == SiteValidation.State.COMPLETED,
+        },
+        status=status,
+    )
+
+
+PLAN_FORMS: dict[str, type[forms.Form]] = {
+    "accept": f.ReviewNoteForm,
+    "return": f.ReturnPlanForm,
+    "extend": f.ExtendPlanForm,
+    "escalate": f.ReviewNoteForm,
+}
+PLAN_DONE = {
+    "accept": gettext_lazy("The response is accepted; the action plan is closed."),
+    "return": gettext_lazy("The action plan is returned to the member with your note."),
+    "extend": gettext_lazy("The deadline is extended."),
+    "escalate": gettext_lazy("The action plan is escalated to a manager."),
+}
+
+
+def _plan_service(action: str, plan: ActionPlan, actor: Any, data: dict) -> Any:
+    if action == "accept":
+        return validation_services.action_plan_accept(plan=plan, actor=actor, note=data["note"])
+    if action == "return":
+        return validation_services.action_plan_return(plan=plan, actor=actor, note=data["note"])
+    if action == "extend":
+        return validation_services.action_plan_extend(
+            plan=plan, actor=actor, deadline=data["deadline"], reason=data["reason"]
+        )
+    return validation_services.action_plan_escalate(plan=plan, actor=actor, note=data["note"])
+
+
+@officers_only
+def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action plan, item by item, with the member's responses; accept, return with a
+    note, extend the deadline (reason recorded), escalate to a manager."""
+    plan = _get_or_404(validation_selectors.action_plan_for_page, user=request.user, pk=pk)
+    bound: dict[str, forms.Form] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in PLAN_FORMS:
+            raise Http404
+        form = PLAN_FORMS[action](request.POST, prefix=action)
+        if form.is_valid():
+            result, status = _run(
+                form, lambda: _plan_service(action, plan, request.user, form.cleaned_data)
+            )
+            if result is not None:
+                messages.success(request, str(PLAN_DONE[action]))
+                return redirect("backoffice:action_plan", pk=plan.pk)
+        else:
+            status = INVALID
+        bound[action] = form
+    S = ActionPlan.State
+    return render(
+        request,
+        "backoffice/workbench/action_plan.html",
+        {
+            "plan": plan,
+            "items": list(plan.items.all()),
+            "forms": {
+                name: bound.get(name) or form_class(prefix=name)
+                for name, form_class in PLAN_FORMS.items()
+            },
+            "can_review": plan.state == S.RESPONDED,
+            "can_extend": plan.state in (S.ISSUED, S.RETURNED, S.OVERDUE, S.ESCALATED),
+            "can_escalate": plan.state == S.OVERDUE,
+            "history": list(audit_history(obj=plan)),
+        },
+        status=status,
+    )
+
+
+@officers_only
+def action_plan_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    plans = validation_selectors.action_plan_work_list(user=request.user)
+    if state in ActionPlan.State.values:
+        plans = plans.filter(state=state)
+    else:
+        state = ""
+    page = Paginator(plans, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/workbench/action_plans.html",
+        {
+            "page": page,
+            "state": state,
+            "states": [c for c in ActionPlan.State.choices if c[0] != ActionPlan.State.ACCEPTED],
+        },
+    )
+
+
+# --- Change notices ---------------------------------------------------------------------
+
+
+def _memberships_of(company_id: int) -> Any:
+    return Membership.objects.filter(company_id=company_id, state=Membership.State.ACTIVE).order_by(
+        "member_number"
+    )
+
+
+@officers_only
+def change_notice_list(request: HttpRequest) -> HttpResponse:
+    notices = (
+        trader_selectors.change_notice_list_for(user=request.user)
+        .select_related("company", "membership")
+        .order_by("state", "-created_at")
+    )
+    if request.GET.get("state") in ChangeNotice.State.values:
+        notices = notices.filter(state=request.GET["state"])
+    page = Paginator(notices, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/workbench/change_notices.html", {"page": page})
+
+
+@officers_only
+def change_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's change notice: acknowledge it, or follow it up with a spot check or an
+    early revalidation."""
+    notice = _get_or_404(
+        trader_selectors.change_notice_list_for(user=request.user).select_related(
+            "company", "membership"
+        ),
+        pk=pk,
+    )
+    memberships = _memberships_of(notice.company_id)
+    initial = {"membership": notice.membership_id}
+    built = {
+        "acknowledge": lambda data=None: f.NoticeAcknowledgeForm(data, prefix="acknowledge"),
+        "spot_check": lambda data=None: f.NoticeSpotCheckForm(
+            data, prefix="spot_check", memberships=memberships, initial=initial
+        ),
+        "revalidation": lambda data=None: f.NoticeRevalidationForm(
+            data, prefix="revalidation", memberships=memberships, initial=initial
+        ),
+    }
+    bound: dict[str, forms.Form] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in built:
+            raise Http404
+        form = built[action](request.POST)
+        if form.is_valid():
+            data, user = form.cleaned_data, request.user
+            if action == "acknowledge":
+                call: Callable[[], Any] = lambda: trader_services.change_notice_acknowledge(  # noqa: E731
+                    notice=notice, actor=user, note=data["note"]
+                )
+            elif action == "spot_check":
+                call = lambda: validation_services.site_validation_schedule(  # noqa: E731
+                    company=notice.company,
+                    actor=user,
+                    kind=SiteValidation.Kind.SPOT_CHECK,
+                    scheduled_for=data["scheduled_for"],
+                    membership=data["membership"],
+                    sites=list(notice.company.sites.filter(is_active=True)),
+                    change_notice=notice,
+                )
+            else:
+                call = lambda: revalidation_open(  # noqa: E731
+                    membership=data["membership"], actor=user, change_notice=notice
+                )
+            result, status = _run(form, call)
+            if result is not None:
+                done = {
+                    "acknowledge": _("The change notice is acknowledged."),
+                    "spot_check": _("A spot check is scheduled to follow up the notice."),
+                    "revalidation": _("An early revalidation is opened for the membership."),
+                }[action]
+                messages.success(request, done)
+                if isinstance(result, SiteValidation):
+                    return redirect("backoffice:validation", pk=result.pk)
+                return redirect("backoffice:change_notice", pk=notice.pk)
+        else:
+            status = INVALID
+        bound[action] = form
+    return render(
+        request,
+        "backoffice/workbench/change_notice.html",
+        {
+            "notice": notice,
+            "forms": {name: bound.get(name) or make() for name, make in built.items()},
+            "open": notice.state == ChangeNotice.State.SUBMITTED,
+            "has_membership": memberships.exists(),
+            "history": list(audit_history(obj=notice)),
+        },
+        status=status,
+    )
+
+
+# --- Post-incident analysis -------------------------------------------------------------
+
+
+@officers_only
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = validation_selectors.incident_list_for(user=request.user).order_by(
+        "state", "-occurred_on", "-pk"
+    )
+    page = Paginator(incidents, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/workbench/incidents.html", {"page": page})
+
+
+@officers_only
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take up the post-incident analysis, then conclude it (cause, mitigating
+    circumstances, prevention strategy). An action plan is issued from the member's file."""
+    incident = _get_or_404(
+        validation_selectors.incident_list_for(user=request.user).select_related(
+            "analyst", "membership"
+        ),
+        pk=pk,
+    )
+    form = f.IncidentConcludeForm(prefix="conclude")
+    start_form = forms.Form(prefix="start")
+    status = 200
+    if request.method == "POST":
+        action, user = request.POST.get("action", ""), request.user
+        if action == "start":
+            start_form = forms.Form(request.POST, prefix="start")
+            start_form.is_valid()
+            result, status = _run(
+                start_form,
+                lambda: validation_services.incident_start_analysis(incident=incident, actor=user),
+            )
+            if result is not None:
+                messages.success(request, _("You took up the analysis of this incident."))
+                return redirect("backoffice:incident", pk=incident.pk)
+        elif action == "conclude":
+            form = f.IncidentConcludeForm(request.POST, prefix="conclude")
+            status = INVALID
+            if form.is_valid():
+                result, status = _run(
+                    form,
+                    lambda: validation_services.incident_conclude(
+                        incident=incident, actor=user, **form.cleaned_data
+                    ),
+                )
+                if result is not None:
+                    messages.success(request, _("The post-incident analysis is concluded."))
+                    return redirect("backoffice:incident", pk=incident.pk)
+        else:
+            raise Http404
+    return render(
+        request,
+        "backoffice/workbench/incident.html",
+        {
+            "incident": incident,
+            "form": form,
+            "start_form": start_form,
+            "State": Incident.State,
+            "history": list(audit_history(obj=incident)),
+        },
+        status=status,
+    )
+
+
+# --- A member's file --------------------------------------------------------------------
+
+
+@officers_only
+def company_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything on one company, in time order: every audited change to its applications,
+    memberships, validations, findings, action plans, notices and incidents."""
+    company = _get_or_404(trader_selectors.company_list_for(user=request.user), pk=pk)
+    events = (
+        AuditEvent.objects.filter(company_id=company.pk)
+        .select_related("actor", "content_type")
+        .order_by("-occurred_at", "-id")
+    )
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/workbench/company.html",
+        {
+            "company": company,
+            "page": page,
+            "applications": list(company.applications.order_by("-created_at")),
+            "memberships": list(company.memberships.order_by("programme")),
+            "validations": list(company.site_validations.order_by("-scheduled_for")),
+            "action_plans": list(company.action_plans.order_by("-issued_on")),
+            "notices": list(company.change_notices.order_by("-created_at")),
+            "incidents": list(company.incidents.order_by("-occurred_on")),
+        },
+    )

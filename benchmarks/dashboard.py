@@ -1,0 +1,120 @@
+"""Time the manager's dashboard and the 90-day expiring list at programme scale (issue 5:
+dashboard p95 <= 150 ms, list p95 <= 80 ms).
+
+    createdb -h 127.0.0.1 -U postgres tt_bench_dash
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tt_bench_dash \\
+        .venv/bin/python benchmarks/dashboard.py --companies 100000 --runs 30
+    dropdb -h 127.0.0.1 -U postgres tt_bench_dash
+
+Migrates the database named by DATABASE_URL and seeds it with ``manage.py seed_demo
+--companies N`` unless it is already seeded (about 2.5 to 5 minutes for 100,000 companies),
+runs ANALYZE, then requests each page in-process with Django's test Client, signed in as the
+demo manager: a few warm-up requests, then ``--runs`` timed ones. Prints p50 and p95 of the
+server time in milliseconds and the number of queries per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class _Recorder:
+    """Counts the queries of one request (Django resets connection.queries per request)."""
+
+    def __init__(self, into: list[str]) -> None:
+        self.into = into
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # Django's wrapper protocol
+        self.into.append(sql)
+        return execute(sql, params, many, context)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warm-up", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+
+    call_command("migrate", verbosity=0)
+    from backoffice.demo import demo_is_seeded
+    from core.models import User
+    from traders.models import Company, Membership
+
+    if not demo_is_seeded() or Company.objects.count() < args.companies:
+        started = time.monotonic()
+        call_command("seed_demo", companies=args.companies)
+        print(f"Seeded {args.companies:,} companies in {time.monotonic() - started:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    client = Client()
+    client.force_login(User.objects.get(email="manager@demo.test"))
+    pages = {
+        "dashboard": reverse("backoffice:dashboard"),
+        "expiring list (90 days)": reverse("backoffice:dashboard_list", args=["expiring-90"]),
+        "expiring list (90 days, PIP, ON)": reverse(
+            "backoffice:dashboard_list", args=["expiring-90"]
+        )
+        + "?programme=PIP&province=ON",
+        "dashboard (PIP, highway carriers)": reverse("backoffice:dashboard")
+        + "?programme=PIP&business_type=highway_carrier",
+    }
+    print(
+        f"Data: {Company.objects.count():,} companies, {Membership.objects.count():,} "
+        f"memberships ({Membership.objects.filter(state='active').count():,} active)"
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for name, url in pages.items():
+        for _i in range(args.warm_up):
+            assert client.get(url).status_code == 200
+        queries: list[str] = []
+        with connection.execute_wrapper(_Recorder(queries)):
+            client.get(url)
+        timings = []
+        for _i in range(args.runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        print(
+            f"{name:<36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
+            f"{len(queries):8d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
