@@ -288,3 +288,8 @@ def test_error_pages_render_without_a_request_in_both_languages(name: str) -> No
     assert '<section lang="en">' in html and '<section lang="fr">' in html
     assert "Go to the Trusted Trader home page" in html
     assert "Aller à la page d’accueil des négociants dignes de confiance" in html
+
+
+def test_home_and_sign_in_lead_to_registration(client: Client) -> None:
+    for path in ("/en/", "/en/sign-in/"):
+        assert 'href="/en/portal/register/"' in client.get(path).content.decode()
