@@ -63,6 +63,9 @@ ACTION_LABELS = {
     "report_incident": gettext_lazy("report an incident"),
     "open": gettext_lazy("open a revalidation for"),
     "open_revalidation": gettext_lazy("open a revalidation"),
+    "update_company": gettext_lazy("change the company profile"),
+    "update_site": gettext_lazy("change this site"),
+    "confirm_profile": gettext_lazy("confirm the security profile"),
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.dates import agency_today, membership_expiry
-from core.errors import DomainError, Incomplete
+from core.errors import DomainError, Incomplete, NotPermitted
 from core.identifiers import application_reference_next, member_number_next
 from core.models import Role
 from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check
@@ -129,6 +129,74 @@ def site_create(
         site.save()
         audit_record(actor=actor, obj=site, action="site_added")
     return site
+
+
+COMPANY_EDITABLE_FIELDS = frozenset(
+    {
+        "legal_name",
+        "operating_name",
+        "country",
+        "province",
+        "city",
+        "street_address",
+        "postal_code",
+        "phone",
+        "contact_email",
+        "mra_sharing_consent",
+    }
+)
+SITE_EDITABLE_FIELDS = frozenset(
+    {"name", "kind", "street_address", "city", "province", "country", "postal_code", "is_active"}
+)
+
+
+def _changes_apply(obj: Any, *, changes: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    changed = [f for f, value in changes.items() if getattr(obj, f) != value]
+    for field in changed:
+        setattr(obj, field, changes[field])
+    obj.full_clean()
+    return changed
+
+
+def company_update(
+    *,
+    company: Company,
+    actor: User,
+    business_types: Iterable[BusinessType] | None = None,
+    **changes: Any,
+) -> Company:
+    """The signing authority (or an officer) corrects the company profile. The business
+    number identifies the company and is not changed here. Each change is audited."""
+    _require_signing_authority(company=company, actor=actor, action="update_company")
+    with transaction.atomic():
+        locked = Company.objects.select_for_update().get(pk=company.pk)
+        changed = _changes_apply(locked, changes=changes, allowed=COMPANY_EDITABLE_FIELDS)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+        if business_types is not None:
+            locked.business_types.set(list(business_types))
+            changed.append("business_types")
+        if changed:
+            audit_record(actor=actor, obj=locked, action="company_updated", note=", ".join(changed))
+    return locked
+
+
+def site_update(*, site: Site, actor: User, **changes: Any) -> Site:
+    permission_check(
+        actor=actor, roles=TRADER_ONLY | OFFICERS, action="update_site", company_id=site.company_id
+    )
+    with transaction.atomic():
+        locked = Site.objects.select_for_update().get(pk=site.pk)
+        changed = _changes_apply(locked, changes=changes, allowed=SITE_EDITABLE_FIELDS)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            audit_record(actor=actor, obj=locked, action="site_updated", note=", ".join(changed))
+    return locked
 
 
 # --- Catalogues -------------------------------------------------------------------------
@@ -828,6 +896,55 @@ def membership_assign_officer(*, membership: Membership, officer: User, actor: U
 
 
 # --- Change notices ---------------------------------------------------------------------
+
+
+def application_assign_officer(
+    *, application: Application, officer: User, actor: User
+) -> Application:
+    """An officer takes a case (officer = themselves), or a manager assigns it to an
+    officer, in any state before the decision."""
+    permission_check(
+        actor=actor, roles=OFFICERS, action="assign_officer", company_id=application.company_id
+    )
+    if officer.role not in (Role.OFFICER, Role.MANAGER) or not officer.is_active:
+        raise ValidationError({"officer": _("Choose an active officer.")})
+    if actor.role != Role.MANAGER and officer.pk != actor.pk:
+        raise NotPermitted(action="assign_officer", role=str(Role(actor.role).label))
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if (
+            locked.state not in Application.BEFORE_DECISION
+            or locked.state == Application.State.DRAFT
+        ):
+            raise DomainError(
+                _(
+                    "A case can be assigned between its submission and the decision; this one is %(state)s."
+                )
+                % {"state": locked.get_state_display()},
+                code="not_assignable",
+            )
+        if locked.assigned_officer_id != officer.pk:
+            locked.assigned_officer = officer
+            locked.save(update_fields=["assigned_officer", "updated_at"])
+            audit_record(actor=actor, obj=locked, action="assign_officer", note=str(officer))
+    return locked
+
+
+def profile_confirm(*, profile: SecurityProfile, actor: User) -> SecurityProfile:
+    """The member's yearly confirmation that its submitted security profile is still true."""
+    permission_check(
+        actor=actor, roles=TRADER_ONLY, action="confirm_profile", company_id=profile.company_id
+    )
+    with transaction.atomic():
+        locked = SecurityProfile.objects.select_for_update().get(pk=profile.pk)
+        if locked.submitted_at is None:
+            raise DomainError(
+                _("Only a submitted security profile can be confirmed."), code="not_submitted"
+            )
+        locked.confirmed_on = agency_today()
+        locked.save(update_fields=["confirmed_on", "updated_at"])
+        audit_record(actor=actor, obj=locked, action="confirm_profile")
+    return locked
 
 
 def change_notice_submit(
