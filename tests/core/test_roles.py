@@ -16,6 +16,7 @@ from tests.revalidation.factories import make_cycle
 from tests.traders.factories import small_catalogue_load
 from tests.validations.factories import make_action_plan, make_incident, make_site_validation
 from traders import services
+from traders.documents import certificate_issue
 from traders.models import Application, ChangeNotice, Company, Membership, Requirement
 from validations import services as validation_services
 from validations.models import SiteValidation
@@ -36,6 +37,7 @@ BUILT = {
     "traders.InformationRequest",
     "traders.Membership",
     "traders.ChangeNotice",
+    "traders.MembershipCertificate",
     "validations.SiteValidation",
     "validations.Finding",
     "validations.FindingEvidence",
@@ -74,7 +76,9 @@ def _build_for(company: Company, officer, manager) -> None:
     validation_services.finding_evidence_attach(finding=finding, upload=pdf_upload(), actor=officer)
     make_action_plan(company=company, officer=officer)
     make_incident(company=company, officer=officer)
-    make_cycle(membership=Membership.objects.get(company=company), officer=officer)
+    membership = Membership.objects.get(company=company)
+    certificate_issue(membership=membership, reason="certification")
+    make_cycle(membership=membership, officer=officer)
 
 
 @pytest.fixture
