@@ -19,12 +19,14 @@ from traders.models import (
     BusinessType,
     ChangeNotice,
     Company,
+    CompanyUser,
     EvidenceFile,
     InformationRequest,
     Membership,
     ProfileAnswer,
     Programme,
     Requirement,
+    SecurityProfile,
     Site,
 )
 from traders.selectors import (
@@ -33,7 +35,14 @@ from traders.selectors import (
     company_list_for,
     membership_list_for,
 )
-from validations.models import ActionPlan, ActionPlanItem, Finding, Incident, SiteValidation
+from validations.models import (
+    ActionPlan,
+    ActionPlanItem,
+    Finding,
+    FindingEvidence,
+    Incident,
+    SiteValidation,
+)
 from validations.selectors import incident_list_for, site_validation_list_for
 
 from .schema import NamedChoiceField
@@ -631,3 +640,147 @@ class RevalidationScheduleSerializer(serializers.Serializer):
     )
     joint_with_cbp = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Company profile, sites and users ---------------------------------------------------
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A partial update: only the fields sent are changed, and a field that cannot be
+    changed here (the business number, say) is refused rather than silently ignored."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {field: [_("This field cannot be changed here.")] for field in unknown}
+                )
+        return attrs
+
+
+class CompanyUpdateSerializer(StrictInputSerializer):
+    legal_name = serializers.CharField(required=False)
+    operating_name = serializers.CharField(required=False, allow_blank=True)
+    country = serializers.CharField(required=False)
+    province = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True)
+    street_address = serializers.CharField(required=False, allow_blank=True)
+    postal_code = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    business_types = CodeRelatedField(
+        many=True, slug_field="code", queryset=BusinessType.objects.all(), required=False
+    )
+    mra_sharing_consent = serializers.BooleanField(required=False)
+
+
+class SiteUpdateSerializer(StrictInputSerializer):
+    name = serializers.CharField(required=False)
+    kind = NamedChoiceField(enum_name="SiteKind", choices=Site.Kind.choices, required=False)
+    street_address = serializers.CharField(required=False)
+    city = serializers.CharField(required=False)
+    province = serializers.CharField(required=False, allow_blank=True)
+    country = serializers.CharField(required=False)
+    postal_code = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class CompanyUserSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    company_role = NamedChoiceField(
+        enum_name="CompanyRole", choices=CompanyUser.CompanyRole.choices, read_only=True
+    )
+
+    class Meta:
+        model = CompanyUser
+        fields = ["id", "user", "email", "full_name", "company_role", "created_at"]
+        read_only_fields = fields
+
+
+class CompanyUserAddSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        help_text=_("The e-mail address of an existing trader account (people register first).")
+    )
+    company_role = NamedChoiceField(
+        enum_name="CompanyRole",
+        choices=CompanyUser.CompanyRole.choices,
+        required=False,
+        default=CompanyUser.CompanyRole.CONTRIBUTOR,
+    )
+
+    def validate_email(self, value: str) -> User:
+        user = User.objects.filter(email__iexact=value, role=Role.TRADER, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(
+                _(
+                    "No active trader account uses this e-mail address: the person registers "
+                    "on the portal first."
+                )
+            )
+        return user
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return {"user": attrs["email"], "company_role": attrs["company_role"]}
+
+
+# --- Officers, evidence, follow-ups, confirmations --------------------------------------
+
+
+class ApplicationAssignOfficerSerializer(serializers.Serializer):
+    officer = ScopedPrimaryKeyField(
+        model=User,
+        selector=_staff_officers,
+        help_text=_("An officer takes a case for themselves; a manager assigns any officer."),
+    )
+
+
+class FindingEvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class FindingEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FindingEvidence
+        fields = ["id", "finding", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class NoticeSpotCheckSerializer(serializers.Serializer):
+    scheduled_for = serializers.DateField()
+    membership = ScopedPrimaryKeyField(
+        model=Membership,
+        selector=membership_list_for,
+        required=False,
+        allow_null=True,
+        help_text=_("The membership whose sites are checked (default: the notice's)."),
+    )
+    sites = ScopedPrimaryKeyField(
+        model=Site,
+        selector=_sites_for,
+        many=True,
+        required=False,
+        help_text=_("The sites to visit (default: every active site of the company)."),
+    )
+    officers = ScopedPrimaryKeyField(
+        model=User, selector=_staff_officers, many=True, required=False
+    )
+    joint_with_cbp = serializers.BooleanField(required=False, default=False)
+
+
+class NoticeRevalidationSerializer(serializers.Serializer):
+    membership = ScopedPrimaryKeyField(
+        model=Membership,
+        selector=membership_list_for,
+        required=False,
+        allow_null=True,
+        help_text=_("The membership to revalidate early (default: the notice's)."),
+    )
+
+
+class ProfileConfirmationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SecurityProfile
+        fields = ["id", "company", "submitted_at", "confirmed_on"]
+        read_only_fields = fields

@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -22,22 +24,33 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.errors import DomainError
 from core.roles import scope_for
 from revalidation import services as revalidation_services
+from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
 from traders import services as trader_services
 from traders.documents import certificate_current
-from traders.models import ProfileAnswer, SecurityProfile
+from traders.models import (
+    Application,
+    ChangeNotice,
+    CompanyUser,
+    ProfileAnswer,
+    SecurityProfile,
+    Site,
+)
 from traders.selectors import (
     application_list_for,
     change_notice_list_for,
     company_list_for,
+    evidence_list_for,
     membership_list_for,
     membership_mra_verify,
     profile_overview,
 )
 from validations import services as validation_services
 from validations.documents import site_validation_report_filename, site_validation_report_render
+from validations.models import Finding, SiteValidation
 from validations.selectors import (
     action_plan_list_for,
     incident_list_for,
@@ -138,6 +151,51 @@ def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
     return response
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """A stored file is sent as it is, whatever the client accepts; an error is JSON."""
+
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
+FILE_RESPONSES = {
+    **{
+        (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+        for content_type in sorted(set(trader_services.EVIDENCE_CONTENT_TYPES.values()))
+    },
+    **{
+        (int(code), "application/json"): OpenApiResponse(ErrorSerializer, description=str(text))
+        for code, text in ERROR_STATUSES.items()
+    },
+}
+
+
+def file_response(stored: Any) -> FileResponse:
+    """An uploaded file (evidence), as an attachment under its original name."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def path_id(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+
+
 # --- Companies --------------------------------------------------------------------------
 
 
@@ -167,6 +225,80 @@ class CompanyViewSet(ResourceViewSet):
             company=company, actor=request.user, **self.parse(s.SiteCreateSerializer)
         )
         return Response(s.SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CompanyUpdateSerializer,
+        responses=s.CompanySerializer,
+        summary="Correct the company profile",
+        description="The signing authority (or an officer) changes the fields sent; the "
+        "business number identifies the company and cannot be changed (400).",
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        company = trader_services.company_update(
+            company=self.get_object(), actor=request.user, **self.parse(s.CompanyUpdateSerializer)
+        )
+        return self.render(company)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=s.SiteSerializer,
+        parameters=[path_id("site_id", "A site of the company.")],
+        summary="A site of the company",
+        description="One site (404 for a site of another company).",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=s.SiteUpdateSerializer,
+        responses=s.SiteSerializer,
+        parameters=[path_id("site_id", "A site of the company.")],
+        summary="Change a site",
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path=r"sites/(?P<site_id>[^/]+)",
+        url_name="site-detail",
+        filter_backends=[],
+    )
+    def site(self, request: Request, pk: str | None = None, site_id: str = "") -> Response:
+        site: Site = get_object_or_404(self.get_object().sites.all(), pk=site_id)
+        if request.method == "PATCH":
+            site = trader_services.site_update(
+                site=site, actor=request.user, **self.parse(s.SiteUpdateSerializer)
+            )
+        return Response(s.SiteSerializer(site).data)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=s.CompanyUserSerializer(many=True),
+        summary="The company's users",
+        description="Who acts for the company, and as what (signing authority, contributor).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.CompanyUserAddSerializer,
+        responses={201: s.CompanyUserSerializer},
+        summary="Add an existing trader account to the company",
+        description="The signing authority (or an officer) links a person who already has a "
+        "trader account, by e-mail. Inviting someone without an account is the portal's.",
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def users(self, request: Request, pk: str | None = None) -> Response:
+        company = self.get_object()
+        if request.method == "GET":
+            links = (
+                scope_for(CompanyUser, user=request.user)
+                .filter(company=company)
+                .select_related("user")
+                .order_by("created_at", "pk")
+            )
+            return self.paginated(links, s.CompanyUserSerializer)
+        link = trader_services.company_user_add(
+            company=company, actor=request.user, **self.parse(s.CompanyUserAddSerializer)
+        )
+        return Response(s.CompanyUserSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
 # --- Security profiles (of applications and revalidations) ------------------------------
@@ -221,6 +353,31 @@ class SecurityProfileActions:
             answer=answer, upload=data["file"], actor=request.user
         )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses=FILE_RESPONSES,
+        parameters=[path_id("evidence_id", "An evidence file of this security profile.")],
+        summary="Download an evidence file",
+        description="The file as uploaded, under its original name (404 for a file of "
+        "another profile, or outside the caller's scope).",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"security-profile/evidence/(?P<evidence_id>[^/]+)",
+        url_name="evidence-download",
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def evidence_download(
+        self, request: Request, pk: str | None = None, evidence_id: str = ""
+    ) -> FileResponse:
+        profile: SecurityProfile = self.get_object().profile
+        evidence = get_object_or_404(
+            evidence_list_for(user=request.user).filter(answer__profile=profile), pk=evidence_id
+        )
+        return file_response(evidence)
 
 
 # --- Applications -----------------------------------------------------------------------
@@ -301,6 +458,13 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
         s.NoteSerializer,
         summary="Withdraw the application",
     )
+    assign_officer = transition(
+        "assign-officer",
+        trader_services.application_assign_officer,
+        _app,
+        s.ApplicationAssignOfficerSerializer,
+        summary="Take the case (officer) or assign it to an officer (manager)",
+    )
 
 
 # --- Memberships ------------------------------------------------------------------------
@@ -358,6 +522,34 @@ class MembershipViewSet(ResourceViewSet):
 
     @extend_schema(
         request=None,
+        responses=s.ProfileConfirmationSerializer,
+        summary="Confirm the security profile is still true",
+        description="The member's yearly confirmation of its accepted security profile: the "
+        "latest submitted profile of its certified application or of a completed "
+        "revalidation (409 if there is none).",
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-profile")
+    def confirm_profile(self, request: Request, pk: str | None = None) -> Response:
+        membership = self.get_object()
+        profile = (
+            scope_for(SecurityProfile, user=request.user)
+            .filter(company_id=membership.company_id, submitted_at__isnull=False)
+            .filter(
+                models.Q(revalidation_cycle__state=RevalidationCycle.State.COMPLETED)
+                | models.Q(application__state=Application.State.CERTIFIED)
+            )
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+        if profile is None:
+            raise DomainError(
+                _("This member has no accepted security profile to confirm."), code="no_profile"
+            )
+        profile = trader_services.profile_confirm(profile=profile, actor=request.user)
+        return Response(s.ProfileConfirmationSerializer(profile).data)
+
+    @extend_schema(
+        request=None,
         responses=PDF_RESPONSES,
         summary="Membership certificate (PDF)",
         description="The bilingual certificate of the membership's current validity (issued "
@@ -409,6 +601,58 @@ class ChangeNoticeViewSet(ResourceViewSet):
         s.NoteSerializer,
         summary="Acknowledge the change",
     )
+
+    def _notice_membership(self, notice: ChangeNotice, data: dict[str, Any]) -> Any:
+        membership = data.pop("membership", None) or notice.membership
+        if membership is None:
+            raise exceptions.ValidationError(
+                {"membership": [_("Choose the membership this notice is followed up on.")]}
+            )
+        return membership
+
+    @extend_schema(
+        request=s.NoticeSpotCheckSerializer,
+        responses={201: s.SiteValidationSerializer},
+        summary="Follow up with a spot check",
+        description="Schedule a spot check of the member's sites; the notice records it as "
+        "its follow-up (409 unless the notice is still submitted).",
+    )
+    @action(detail=True, methods=["post"], url_path="open-spot-check")
+    def open_spot_check(self, request: Request, pk: str | None = None) -> Response:
+        notice: ChangeNotice = self.get_object()
+        data = self.parse(s.NoticeSpotCheckSerializer)
+        membership = self._notice_membership(notice, data)
+        if not data.get("sites"):
+            data["sites"] = list(notice.company.sites.filter(is_active=True))
+        validation = validation_services.site_validation_schedule(
+            company=notice.company,
+            actor=request.user,
+            kind=SiteValidation.Kind.SPOT_CHECK,
+            membership=membership,
+            change_notice=notice,
+            **data,
+        )
+        fresh = site_validation_list_for(user=request.user).get(pk=validation.pk)
+        return Response(s.SiteValidationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.NoticeRevalidationSerializer,
+        responses={201: s.RevalidationSerializer},
+        summary="Follow up with an early revalidation",
+        description="Open the membership's revalidation now; the notice records it as its "
+        "follow-up (409 unless the notice is still submitted and the membership active).",
+    )
+    @action(detail=True, methods=["post"], url_path="open-revalidation")
+    def open_revalidation(self, request: Request, pk: str | None = None) -> Response:
+        notice: ChangeNotice = self.get_object()
+        data = self.parse(s.NoticeRevalidationSerializer)
+        cycle = revalidation_services.revalidation_open(
+            membership=self._notice_membership(notice, data),
+            actor=request.user,
+            change_notice=notice,
+        )
+        fresh = revalidation_list_for(user=request.user).get(pk=cycle.pk)
+        return Response(s.RevalidationSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 # --- Site validations -------------------------------------------------------------------
@@ -477,6 +721,35 @@ class SiteValidationViewSet(ResourceViewSet):
             **self.parse(s.FindingInputSerializer),
         )
         return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": s.FindingEvidenceUploadSerializer},
+        responses={201: s.FindingEvidenceSerializer},
+        parameters=[path_id("finding_id", "A finding of this validation.")],
+        summary="Attach a picture or document to a finding",
+        description="While the visit is in progress (409 otherwise).",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"findings/(?P<finding_id>[^/]+)/evidence",
+        url_name="finding-evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def finding_evidence(
+        self, request: Request, pk: str | None = None, finding_id: str = ""
+    ) -> Response:
+        validation = self.get_object()
+        finding: Finding = get_object_or_404(
+            Finding.objects.filter(validation=validation).select_related("validation"),
+            pk=finding_id,
+        )
+        evidence = validation_services.finding_evidence_attach(
+            finding=finding,
+            upload=self.parse(s.FindingEvidenceUploadSerializer)["file"],
+            actor=request.user,
+        )
+        return Response(s.FindingEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
 # --- Action plans -----------------------------------------------------------------------

@@ -114,11 +114,13 @@ class NotPermitted(DomainError):
 
     code = "not_permitted"
 
-    def __init__(self, *, action: str, role: str, kind: str | None = None) -> None:
+    def __init__(
+        self, *, action: str, role: str, kind: str | None = None, message: str | None = None
+    ) -> None:
         values = {"role": role, "action": action_label(action), "kind": kind}
-        if kind:
+        if not message and kind:
             message = _("Your role (%(role)s) may not %(action)s this %(kind)s.") % values
-        else:
+        elif not message:
             message = _("Your role (%(role)s) may not %(action)s.") % values
         super().__init__(message, details={"action": action, "role": role})
 

@@ -135,3 +135,91 @@ def user_verify_email(*, uidb64: str, token: str) -> User:
         locked.save(update_fields=["is_active"])
         audit_record(actor=locked, obj=locked, action="verify_email")
     return locked
+
+
+# --- Invitations ------------------------------------------------------------------------
+#
+# A colleague invited by the company's signing authority (traders.services.
+# company_user_invite) receives a link to choose a password; choosing it activates the
+# account. The token is Django's password-reset token, salted apart and bound to the
+# password hash and the active flag: it works once and expires after PASSWORD_RESET_TIMEOUT.
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "core.services.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
+
+
+invitation_token = InvitationTokenGenerator()
+
+INVITATION_SUBJECT = "email/company_invitation.subject.txt"
+INVITATION_BODY = "email/company_invitation.txt"
+
+
+def invitation_send(
+    *, user: User, company_name: str, inviter: User, company_role: Any, accept_url: str
+) -> None:
+    """The bilingual invitation e-mail. An account waiting for its password gets the link
+    to choose it (``accept_url`` with ``{lang}``, ``{uidb64}`` and ``{token}``
+    placeholders); an active account is told to sign in (``accept_url`` is then the sign-in
+    address with a ``{lang}`` placeholder)."""
+    needs_password = not user.is_active
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_token.make_token(user) if needs_password else ""
+    context = {
+        "email": user.email,
+        "name": user.full_name or user.email,
+        "inviter": inviter.full_name or inviter.email,
+        "company": company_name,
+        "company_role": company_role,
+        "needs_password": needs_password,
+        "link_en": accept_url.format(uidb64=uidb64, token=token, lang="en"),
+        "link_fr": accept_url.format(uidb64=uidb64, token=token, lang="fr"),
+    }
+    subject = " ".join(render_to_string(INVITATION_SUBJECT, context).split())
+    send_mail(
+        subject=subject,
+        message=render_to_string(INVITATION_BODY, context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def invitation_user(*, uidb64: str, token: str) -> User:
+    """The invited account the link was sent for; refuses a wrong, expired or used link."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+        user = User.objects.get(pk=pk)
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not invitation_token.check_token(user, token):
+        raise DomainError(
+            _(
+                "This invitation link is not valid: it may have expired or been used already. "
+                "Ask your company's signing authority to invite you again."
+            ),
+            code="invitation_invalid",
+        )
+    return user
+
+
+def invitation_accept(*, uidb64: str, token: str, password: str) -> User:
+    """Set the invited person's password and activate the account (once)."""
+    user = invitation_user(uidb64=uidb64, token=token)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from None
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active or locked.password != user.password:
+            raise DomainError(
+                _("This invitation was already accepted. Sign in."), code="already_active"
+            )
+        locked.set_password(password)
+        locked.is_active = True
+        locked.save(update_fields=["password", "is_active"])
+        audit_record(actor=locked, obj=locked, action="accept_invitation")
+    return locked

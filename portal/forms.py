@@ -15,6 +15,7 @@ from traders.models import (
     BusinessType,
     ChangeNotice,
     Company,
+    CompanyUser,
     Membership,
     ProfileAnswer,
     Requirement,
@@ -126,7 +127,28 @@ class SitesChoiceMixin:
         field.queryset = Site.objects.filter(pk__in=[s.pk for s in sites]).order_by("name")
 
 
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We will send the invitation to this address."),
+    )
+    company_role = forms.ChoiceField(
+        label=_("Role in the company"),
+        choices=CompanyUser.CompanyRole.choices,
+        initial=CompanyUser.CompanyRole.CONTRIBUTOR,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A signing authority may also invite colleagues; a contributor fills in and "
+            "follows the applications."
+        ),
+    )
+
+
 class ApplicationStartForm(SitesChoiceMixin, forms.Form):
+    # One-time token (see portal.views.application_start): a double submit starts one draft.
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     programme = forms.ChoiceField(
         label=_("Programmes applied for"),
         choices=Application.ProgrammeChoice.choices,

@@ -9,10 +9,12 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register_sent"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),
+    path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     # Company and sites
     path("company/", views.company_detail, name="company"),
     path("company/new/", views.company_create, name="company_create"),
     path("company/sites/new/", views.site_create, name="site_create"),
+    path("company/invite/", views.company_invite, name="company_invite"),
     # Applications and their Security Profile
     path("applications/new/", views.application_start, name="application_start"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
@@ -36,6 +38,16 @@ urlpatterns = [
         "memberships/<int:pk>/certificate/",
         views.membership_certificate,
         name="membership_certificate",
+    ),
+    path(
+        "memberships/<int:pk>/confirm-profile/",
+        views.membership_confirm_profile,
+        name="membership_confirm_profile",
+    ),
+    path(
+        "memberships/<int:pk>/revalidation/",
+        views.membership_revalidation_start,
+        name="membership_revalidation_start",
     ),
     path("action-plans/<int:pk>/", views.action_plan_detail, name="action_plan"),
     path("changes/new/", views.change_notice_create, name="change_notice_create"),

@@ -7,12 +7,17 @@ here (``trader_required``); they have their own pages.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,13 +27,21 @@ from django.views.decorators.http import require_POST
 from core import services as account_services
 from core.access import trader_required
 from core.audit import audit_history
+from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
 from core.models import Role
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
-from revalidation.services import revalidation_submit_profile
+from revalidation.services import revalidation_open, revalidation_submit_profile
 from traders import services as trader_services
-from traders.models import Application, Company, InformationRequest, Membership, SecurityProfile
+from traders.models import (
+    Application,
+    Company,
+    CompanyUser,
+    InformationRequest,
+    Membership,
+    SecurityProfile,
+)
 from traders.selectors import (
     application_list_for,
     change_notice_list_for,
@@ -62,6 +75,23 @@ def _company_or_redirect(request: HttpRequest) -> Company | HttpResponse:
 
 def _domain_error(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, str(error))
+
+
+def _link_template(request: HttpRequest, view_name: str, **kwargs: str) -> str:
+    """The absolute address of a page, for an e-mail in both languages: ``{lang}`` for the
+    language prefix, and ``{name}`` for each keyword (reverse with the name in capitals)."""
+    path = reverse(view_name, kwargs={name: name.upper() for name in kwargs} or None)
+    lang_prefix = f"/{request.LANGUAGE_CODE}/"
+    template = request.build_absolute_uri("/") + "{lang}/" + path.removeprefix(lang_prefix)
+    for name in kwargs:
+        template = template.replace(name.upper(), "{" + name + "}")
+    return template
+
+
+def _is_signing_authority(user: Any, company: Company) -> bool:
+    return company.user_links.filter(
+        user=user, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
+    ).exists()
 
 
 def _completeness_rows(completeness: dict[str, Any]) -> list[dict[str, Any]]:
@@ -147,15 +177,8 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("core:landing")
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verify_path = reverse("portal:verify_email", kwargs={"uidb64": "UIDB64", "token": "TOKEN"})
         # The link in each language of the e-mail: /en/... and /fr/...
-        lang_prefix = f"/{request.LANGUAGE_CODE}/"
-        root = request.build_absolute_uri("/")
-        template = (
-            (root + "{lang}/" + verify_path.removeprefix(lang_prefix))
-            .replace("UIDB64", "{uidb64}")
-            .replace("TOKEN", "{token}")
-        )
+        template = _link_template(request, "portal:verify_email", uidb64="", token="")
         try:
             account_services.user_register(
                 email=form.cleaned_data["email"],
@@ -192,6 +215,34 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         messages.success(request, _("Your e-mail address is confirmed. You can now sign in."))
         return redirect("core:login")
     return render(request, "registration/verify_email.html", {})
+
+
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invited colleague chooses a password, which activates the account."""
+    try:
+        invited = account_services.invitation_user(uidb64=uidb64, token=token)
+    except DomainError as error:
+        return render(
+            request, "registration/invitation_accept.html", {"error": str(error)}, status=400
+        )
+    form = SetPasswordForm(invited, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.invitation_accept(
+                uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            return render(
+                request, "registration/invitation_accept.html", {"error": str(error)}, status=400
+            )
+        else:
+            messages.success(request, _("Your password is set. Sign in with your e-mail address."))
+            return redirect("core:login")
+    return render(
+        request, "registration/invitation_accept.html", {"form": form, "invited": invited}
+    )
 
 
 # --- Home, company, sites ---------------------------------------------------------------
@@ -231,8 +282,60 @@ def company_detail(request: HttpRequest) -> HttpResponse:
             "company": company,
             "sites": company.sites.order_by("name"),
             "users": company.user_links.select_related("user").order_by("user__email"),
+            "can_invite": _is_signing_authority(request.user, company),
         },
     )
+
+
+@trader_required
+def company_invite(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    if not _is_signing_authority(request.user, company):
+        messages.error(
+            request,
+            _(
+                "Only your company's signing authority can invite colleagues. Ask them to "
+                "invite the person."
+            ),
+        )
+        return redirect("portal:company")
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = trader_services.company_user_invite(
+                company=company, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            forms.errors_to_form(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            user = link.user
+            if user.is_active:
+                accept_url = _link_template(request, "core:login")
+            else:
+                accept_url = _link_template(
+                    request, "portal:invitation_accept", uidb64="", token=""
+                )
+            role = CompanyUser.CompanyRole(link.company_role).label
+            transaction.on_commit(
+                lambda: account_services.invitation_send(
+                    user=user,
+                    company_name=company.legal_name,
+                    inviter=request.user,
+                    company_role=role,
+                    accept_url=accept_url,
+                )
+            )
+            messages.success(
+                request,
+                _("%(email)s is invited as %(role)s. We sent them an e-mail.")
+                % {"email": user.email, "role": role},
+            )
+            return redirect("portal:company")
+    return render(request, "portal/company_invite.html", {"form": form, "company": company})
 
 
 @trader_required
@@ -283,14 +386,51 @@ def site_create(request: HttpRequest) -> HttpResponse:
 # --- Applications -----------------------------------------------------------------------
 
 
-@trader_required
-def application_start(request: HttpRequest) -> HttpResponse:
-    company = _company_or_redirect(request)
-    if isinstance(company, HttpResponse):
-        return company
-    sites = list(company.sites.filter(is_active=True).order_by("name"))
-    form = forms.ApplicationStartForm(request.POST or None, sites=sites)
-    if request.method == "POST" and form.is_valid():
+START_TOKENS = "portal.application_start.tokens"
+START_TOKENS_KEPT = 20
+
+
+def _start_token_new(request: HttpRequest) -> str:
+    """A one-time token for the start form, remembered in the session (the last few)."""
+    token = secrets.token_urlsafe(16)
+    tokens = dict(request.session.get(START_TOKENS) or {})
+    tokens[token] = None
+    request.session[START_TOKENS] = dict(list(tokens.items())[-START_TOKENS_KEPT:])
+    return token
+
+
+def _application_start_post(
+    request: HttpRequest, company: Company, form: forms.ApplicationStartForm
+) -> HttpResponse | None:
+    """Start the application once per form token: a second POST of the same form (double
+    click, back and resubmit) goes to the draft the first one created. The token's advisory
+    lock serialises two simultaneous POSTs; the session is read afresh under it and saved
+    before the lock is released."""
+    token = form.data.get("form_token", "")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"portal.application_start:{token}"]
+            )
+        key = request.session.session_key
+        stored = request.session.__class__(session_key=key).load() if key else {}
+        tokens = dict(stored.get(START_TOKENS) or request.session.get(START_TOKENS) or {})
+        if not token or token not in tokens:
+            form.add_error(
+                None,
+                _("This form has expired. Check your choices and start the application again."),
+            )
+            return None
+        created = tokens[token]
+        if created is not None:
+            request.session[START_TOKENS] = tokens
+            messages.info(
+                request, _("This application was already started; nothing was created twice.")
+            )
+            app = application_list_for(user=request.user).filter(pk=created).first()
+            return redirect("portal:application", pk=app.pk) if app else redirect("portal:home")
+        if not form.is_valid():
+            return None
         try:
             app = trader_services.application_create(
                 company=company,
@@ -301,15 +441,42 @@ def application_start(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             forms.errors_to_form(form, error)
+            return None
         except DomainError as error:
             form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Application %(reference)s started. Fill in the Security Profile area by area.")
-                % {"reference": app.reference},
-            )
-            return redirect("portal:application", pk=app.pk)
+            return None
+        tokens[token] = app.pk
+        request.session[START_TOKENS] = tokens
+        request.session.save()
+    messages.success(
+        request,
+        _("Application %(reference)s started. Fill in the Security Profile area by area.")
+        % {"reference": app.reference},
+    )
+    return redirect("portal:application", pk=app.pk)
+
+
+@trader_required
+def application_start(request: HttpRequest) -> HttpResponse:
+    company = _company_or_redirect(request)
+    if isinstance(company, HttpResponse):
+        return company
+    sites = list(company.sites.filter(is_active=True).order_by("name"))
+    if request.method == "POST":
+        form = forms.ApplicationStartForm(request.POST, sites=sites)
+        response = _application_start_post(request, company, form)
+        if response is not None:
+            return response
+        token = form.data.get("form_token", "")
+        if token not in (request.session.get(START_TOKENS) or {}) or request.session[
+            START_TOKENS
+        ].get(token):
+            form.data = form.data.copy()
+            form.data["form_token"] = _start_token_new(request)
+    else:
+        form = forms.ApplicationStartForm(
+            sites=sites, initial={"form_token": _start_token_new(request)}
+        )
     return render(
         request, "portal/application_start.html", {"form": form, "company": company, "sites": sites}
     )
@@ -614,6 +781,41 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Memberships ------------------------------------------------------------------------
 
 
+def _membership_profile(membership: Membership) -> SecurityProfile | None:
+    """The membership's latest submitted security profile: its application's, or that of
+    one of its revalidations."""
+    return (
+        SecurityProfile.objects.filter(submitted_at__isnull=False)
+        .filter(
+            models.Q(application__pk=membership.application_id)
+            | models.Q(revalidation_cycle__membership=membership)
+        )
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+def _profile_confirmation(membership: Membership) -> dict[str, Any]:
+    """The last yearly confirmation of the company's profile and when the next is due,
+    counted as the reminder sweep counts it (revalidation.selectors.
+    profile_confirmation_rows): 12 months after the latest of certification, renewal and
+    confirmation."""
+    last = SecurityProfile.objects.filter(company_id=membership.company_id).aggregate(
+        last=models.Max("confirmed_on")
+    )["last"]
+    anchor = max(
+        d for d in (membership.certified_on, membership.last_renewed_on, last) if d is not None
+    )
+    due = anchor + relativedelta(months=settings.PROFILE_CONFIRMATION_DUE_MONTHS)
+    return {"last": last, "due": due, "overdue": due < agency_today()}
+
+
+def _revalidation_window_opens(membership: Membership) -> dt.date:
+    """Traders may start the revalidation from the first reminder (180 days before expiry
+    by default), the day the scheduler would open it anyway."""
+    return membership.expires_on - dt.timedelta(days=max(settings.REVALIDATION_REMINDER_DAYS))
+
+
 @trader_required
 def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
@@ -625,6 +827,9 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("items")
     )
     revalidations = revalidation_list_for(user=request.user).filter(membership=membership)
+    current = next((c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None)
+    active = membership.state == Membership.State.ACTIVE
+    window_opens = _revalidation_window_opens(membership)
     return render(
         request,
         "portal/membership.html",
@@ -632,12 +837,62 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "membership": membership,
             "action_plans": plans,
             "revalidations": revalidations,
-            "current_revalidation": next(
-                (c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None
-            ),
-            "certificate_available": membership.state == Membership.State.ACTIVE,
+            "current_revalidation": current,
+            "certificate_available": active,
+            "confirmation": _profile_confirmation(membership),
+            "can_confirm": active and _membership_profile(membership) is not None,
+            "revalidation_window_opens": window_opens,
+            "can_start_revalidation": active and current is None and agency_today() >= window_opens,
         },
     )
+
+
+@trader_required
+@require_POST
+def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    profile = _membership_profile(membership)
+    if membership.state != Membership.State.ACTIVE or profile is None:
+        messages.error(
+            request, _("Only the security profile of an active membership can be confirmed.")
+        )
+        return redirect("portal:membership", pk=membership.pk)
+    try:
+        trader_services.profile_confirm(profile=profile, actor=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(
+            request, _("Thank you: your security profile is confirmed as still accurate.")
+        )
+    return redirect("portal:membership", pk=membership.pk)
+
+
+@trader_required
+@require_POST
+def membership_revalidation_start(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    opens = _revalidation_window_opens(membership)
+    if agency_today() < opens:
+        messages.error(
+            request,
+            _("You can start the revalidation from %(date)s, %(days)s days before the expiry.")
+            % {"date": opens.isoformat(), "days": (membership.expires_on - opens).days},
+        )
+        return redirect("portal:membership", pk=membership.pk)
+    try:
+        cycle = revalidation_open(membership=membership, actor=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect("portal:membership", pk=membership.pk)
+    messages.success(
+        request,
+        _(
+            "The revalidation is started. Your Security Profile is pre-filled from the last "
+            "one: review each area, then submit it."
+        ),
+    )
+    return redirect("portal:revalidation", pk=cycle.pk)
 
 
 @trader_required

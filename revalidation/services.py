@@ -74,13 +74,14 @@ def revalidation_open(
 ) -> RevalidationCycle:
     """Open the revalidation of an active membership, with a new security profile
     pre-filled from the last accepted answers. The scheduler opens it (actor=None) at the
-    first reminder; an officer may open it early after a change notice, which then records
-    the revalidation as its follow-up."""
+    first reminder, or the member's trader or an officer opens it; only an officer opens it
+    early after a change notice, which then records the revalidation as its follow-up."""
     early = change_notice is not None
     permission_check(
         actor=actor,
-        # Only an officer opens a cycle early; the scheduler opens the regular ones.
-        roles=OFFICERS if early else OFFICERS | {SYSTEM},
+        # Only an officer opens a cycle early; the scheduler, an officer or the member's own
+        # trader opens the regular ones.
+        roles=OFFICERS if early else OFFICERS | {SYSTEM} | TRADER_ONLY,
         action="open_revalidation",
         company_id=membership.company_id,
     )

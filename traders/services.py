@@ -112,8 +112,10 @@ def _require_signing_authority(*, company: Company, actor: User, action: str) ->
             company=company, user=actor, company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY
         ).exists()
     ):
-        raise DomainError(
-            _("Only the company's signing authority may do this."), code="not_permitted"
+        raise NotPermitted(
+            action=action,
+            role=str(Role(actor.role).label),
+            message=_("Only the company's signing authority may do this."),
         )
 
 
@@ -1005,3 +1007,42 @@ def change_notice_open_follow_up(
         kwargs={"follow_up": follow_up, "note": note},
         fields=["follow_up", "officer_note"],
     )
+
+
+def company_user_invite(
+    *, company: Company, email: str, full_name: str, company_role: str, actor: User
+) -> CompanyUser:
+    """The signing authority invites a colleague by e-mail with a company role.
+
+    A new address gets an inactive trader account with no usable password (the invitation
+    link lets the person choose one, which activates the account); a trader account that
+    already exists is linked as it is. The link follows :func:`company_user_add`'s rules;
+    the interface sends the invitation e-mail."""
+    from django.core.validators import validate_email
+
+    from core.models import User as UserModel
+
+    _require_signing_authority(company=company, actor=actor, action="invite_company_user")
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    full_name = _require_text(full_name, "full_name", _("Enter the person's full name."))
+    if company_role not in CompanyUser.CompanyRole.values:
+        raise ValidationError({"company_role": _("Choose signing authority or contributor.")})
+    with transaction.atomic():
+        user = UserModel.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and user.role != Role.TRADER:
+            raise ValidationError(
+                {"email": _("This address belongs to an account that cannot join a company.")}
+            )
+        if user is not None and CompanyUser.objects.filter(company=company, user=user).exists():
+            raise ValidationError({"email": _("This person is already a user of the company.")})
+        if user is None:
+            user = UserModel(email=email, full_name=full_name, role=Role.TRADER, is_active=False)
+            user.set_unusable_password()
+            user.save()
+            audit_record(actor=actor, obj=user, action="invite", note=company_role)
+        link = company_user_add(company=company, user=user, company_role=company_role, actor=actor)
+    return link

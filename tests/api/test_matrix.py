@@ -16,9 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.dates import agency_today
-from tests.factories import complete_profile, make_application, make_membership, trader_of
+from tests.factories import (
+    SiteFactory,
+    UserFactory,
+    complete_profile,
+    make_application,
+    make_membership,
+    trader_of,
+)
 from tests.revalidation.factories import make_cycle
 from tests.validations.factories import (
     make_action_plan,
@@ -27,7 +35,7 @@ from tests.validations.factories import (
     record_findings,
 )
 from traders import services as trader_services
-from traders.models import Application, ChangeNotice, Membership, Requirement
+from traders.models import Application, ChangeNotice, EvidenceFile, Membership, Requirement
 from validations.models import ActionPlan, Incident, SiteValidation
 
 ROLES = ("anonymous", "trader_a", "trader_b", "officer", "manager", "partner")
@@ -130,6 +138,39 @@ def _eligible_app(c: dict) -> dict:
     return _app(Application.State.ELIGIBLE)(c)
 
 
+def _site(c: dict) -> dict:
+    return {"obj": c["company"], "site": SiteFactory(company=c["company"]).pk}
+
+
+def _app_evidence(c: dict) -> dict:
+    built = _app(AS.DRAFT, complete=True)(c)
+    built["evidence"] = EvidenceFile.objects.filter(answer__profile=built["obj"].profile)[0].pk
+    return built
+
+
+def _finding(c: dict) -> dict:
+    built = _validation(VS.IN_PROGRESS, findings=True)(c)
+    built["finding"] = built["obj"].findings.first().pk
+    return built
+
+
+def _member_notice(c: dict) -> dict:
+    membership = make_membership(company=c["company"], manager=c["manager"])
+    notice = trader_services.change_notice_submit(
+        company=c["company"],
+        actor=trader_of(c["company"]),
+        kind=ChangeNotice.Kind.LOCATIONS,
+        description="New yard.",
+        effective_on=agency_today(),
+        membership=membership,
+    )
+    return {"obj": notice}
+
+
+def _photo(x: dict) -> dict:
+    return {"file": SimpleUploadedFile("gate.pdf", b"%PDF-1.4\n% gate\n%%EOF\n", "application/pdf")}
+
+
 # (row id, builder, method, path, body(ctx) or None,
 #  expected: anonymous, trader_a, trader_b, officer, manager, partner)
 AS = Application.State
@@ -169,6 +210,46 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         "post",
         "/companies/{id}/sites/",
         lambda x: {"name": "Yard", "street_address": "2 Rail St", "city": "Sarnia"},
+        (401, 201, 404, 201, 201, 403),
+    ),
+    (
+        "companies.update",
+        _company,
+        "patch",
+        "/companies/{id}/",
+        lambda x: {"phone": "613-555-0100", "business_types": []},
+        (401, 200, 404, 200, 200, 403),
+    ),
+    (
+        "companies.site",
+        _site,
+        "get",
+        "/companies/{id}/sites/{site}/",
+        None,
+        (401, 200, 404, 200, 200, 403),
+    ),
+    (
+        "companies.site.update",
+        _site,
+        "patch",
+        "/companies/{id}/sites/{site}/",
+        lambda x: {"name": "North yard", "is_active": False},
+        (401, 200, 404, 200, 200, 403),
+    ),
+    (
+        "companies.users",
+        _company,
+        "get",
+        "/companies/{id}/users/",
+        None,
+        (401, 200, 404, 200, 200, 403),
+    ),
+    (
+        "companies.users.add",
+        _company,
+        "post",
+        "/companies/{id}/users/",
+        lambda x: {"email": UserFactory().email, "company_role": "contributor"},
         (401, 201, 404, 201, 201, 403),
     ),
     (
@@ -220,6 +301,23 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
             ]
         },
         (401, 200, 404, 403, 403, 403),
+    ),
+    (
+        "applications.evidence.download",
+        _app_evidence,
+        "get",
+        "/applications/{id}/security-profile/evidence/{evidence}/",
+        None,
+        (401, 200, 404, 200, 200, 403),
+    ),
+    # An officer takes the case (the body names the officer); the manager assigns it.
+    (
+        "applications.assign-officer",
+        _app(AS.SUBMITTED),
+        "post",
+        "/applications/{id}/assign-officer/",
+        lambda x: {"officer": x["officer_id"]},
+        (401, 403, 404, 200, 200, 403),
     ),
     (
         "applications.audit",
@@ -348,6 +446,14 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         (401, 403, 404, 201, 201, 403),
     ),
     (
+        "site-validations.finding-evidence",
+        _finding,
+        "post",
+        "/site-validations/{id}/findings/{finding}/evidence/",
+        _photo,
+        (401, 403, 404, 201, 201, 403),
+    ),
+    (
         "site-validations.complete",
         _validation(VS.IN_PROGRESS, findings=True),
         "post",
@@ -445,13 +551,22 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         lambda x: {"officer": x["officer_id"]},
         (401, 403, 404, 403, 200, 403),
     ),
+    # The member's own trader may open its regular revalidation (not an early one).
     (
         "memberships.open-revalidation",
         _membership(),
         "post",
         "/memberships/{id}/open-revalidation/",
         None,
-        (401, 403, 404, 201, 201, 403),
+        (401, 201, 404, 201, 201, 403),
+    ),
+    (
+        "memberships.confirm-profile",
+        _membership(),
+        "post",
+        "/memberships/{id}/confirm-profile/",
+        None,
+        (401, 200, 404, 403, 403, 403),
     ),
     # Action plans
     ("action-plans.list", _none, "get", "/action-plans/", None, (401, 200, 200, 200, 200, 403)),
@@ -621,6 +736,22 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         (401, 403, 404, 200, 200, 403),
     ),
     (
+        "change-notices.open-spot-check",
+        _member_notice,
+        "post",
+        "/change-notices/{id}/open-spot-check/",
+        lambda x: {"scheduled_for": _later(10)},
+        (401, 403, 404, 201, 201, 403),
+    ),
+    (
+        "change-notices.open-revalidation",
+        _member_notice,
+        "post",
+        "/change-notices/{id}/open-revalidation/",
+        None,
+        (401, 403, 404, 201, 201, 403),
+    ),
+    (
         "change-notices.audit",
         _notice,
         "get",
@@ -705,12 +836,17 @@ def test_role_endpoint_matrix(actors, api, company, builder, method, path, body,
         built = builder(context)
         built["officer_id"] = actors["officer"].pk
         obj = built.get("obj")
-        url = V1 + path.format(id=getattr(obj, "pk", ""), number=built.get("number", ""))
+        url = V1 + path.format(**{**built, "id": getattr(obj, "pk", "")})
         return {"url": url, "data": body(built) if body else None}
 
     def call(role: str, target: dict) -> int:
         client = api(users[role])
-        response = getattr(client, method)(target["url"], target["data"], format="json")
+        data = target["data"]
+        files = [v for v in (data or {}).values() if hasattr(v, "seek")]
+        for upload in files:  # the refusals share one target: every call reads from 0
+            upload.seek(0)
+        fmt = "multipart" if files else "json"
+        response = getattr(client, method)(target["url"], data, format=fmt)
         if response.status_code >= 400:
             assert set(response.json()) == {"code", "message", "details"}, (role, response.json())
         return response.status_code

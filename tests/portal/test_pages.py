@@ -4,6 +4,7 @@ evidence, submit, information requests, memberships and their obligations."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -120,11 +121,22 @@ def test_business_number_error_in_french(client, db):
 # --- Applications and the Security Profile --------------------------------------------
 
 
+def _start_token(client) -> str:
+    """The one-time token of the start form, as the page hands it out."""
+    html = _html(client.get("/en/portal/applications/new/"))
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
 def test_start_an_application(trader_client, company):
     site = SiteFactory(company=company)
     response = trader_client.post(
         "/en/portal/applications/new/",
-        {"programme": "PIP+CSA", "harmonized_ctpat": "on", "sites": [site.pk]},
+        {
+            "programme": "PIP+CSA",
+            "harmonized_ctpat": "on",
+            "sites": [site.pk],
+            "form_token": _start_token(trader_client),
+        },
     )
     app = Application.objects.get(company=company)
     assert response["Location"] == f"/en/portal/applications/{app.pk}/"
@@ -136,7 +148,8 @@ def test_start_an_application(trader_client, company):
 def test_sites_of_another_company_are_not_offered(trader_client, company, other_company):
     theirs = SiteFactory(company=other_company)
     response = trader_client.post(
-        "/en/portal/applications/new/", {"programme": "PIP", "sites": [theirs.pk]}
+        "/en/portal/applications/new/",
+        {"programme": "PIP", "sites": [theirs.pk], "form_token": _start_token(trader_client)},
     )
     assert response.status_code == 200 and 'id="id_sites_error"' in _html(response)
     assert not Application.objects.exists()

@@ -78,7 +78,7 @@ def membership(company, trader):
 # --- Open -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("actor_name", ["system", "officer", "manager"])
+@pytest.mark.parametrize("actor_name", ["system", "officer", "manager", "trader"])
 def test_open_starts_from_the_application_profile(actors, membership, actor_name):
     actor = actors[actor_name]
     application_profile = membership.application.profile
@@ -106,7 +106,7 @@ def test_open_starts_from_the_application_profile(actors, membership, actor_name
     assert_one_event(mark, cycle, action="open", from_state="", to_state=S.OPEN, actor=actor)
 
 
-@pytest.mark.parametrize("actor_name", forbidden("system", "officer", "manager"))
+@pytest.mark.parametrize("actor_name", forbidden("system", "officer", "manager", "trader"))
 def test_open_refused_for_role(actors, membership, actor_name):
     mark = audit_mark()
     with pytest.raises(NotPermitted):
@@ -175,6 +175,8 @@ def test_open_early_is_for_officers_not_the_scheduler(membership, trader):
     notice = _change_notice(membership, trader)
     with pytest.raises(NotPermitted):
         services.revalidation_open(membership=membership, actor=None, change_notice=notice)
+    with pytest.raises(NotPermitted):  # nor the member's trader: early is officers only
+        services.revalidation_open(membership=membership, actor=trader, change_notice=notice)
     notice.refresh_from_db()
     assert notice.state == ChangeNotice.State.SUBMITTED
     assert not RevalidationCycle.objects.exists()
