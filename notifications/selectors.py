@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.dates import agency_tz
+
 from .models import Notification, Reminder
 
 
@@ -56,3 +58,33 @@ def reminder_report_counts(
         .annotate(count=models.Count("id"))
         .order_by("kind", "status")
     )
+
+
+# Shown on the staff page unless a status is chosen: what went out and what did not (a
+# pending reminder is on its way; it is listed when asked for).
+STAFF_DEFAULT_STATUSES = (Reminder.Status.SENT, Reminder.Status.FAILED)
+
+
+def reminder_staff_list(
+    *,
+    status: str = "",
+    kind: str = "",
+    recorded_from: dt.date | None = None,
+    recorded_to: dt.date | None = None,
+) -> models.QuerySet[Reminder]:
+    """The reminders' ledger for the staff page, newest first. Dates are the agency's;
+    served by the (status, created_at) index."""
+    reminders = Reminder.objects.select_related("content_type").order_by("-created_at", "-id")
+    if status:
+        reminders = reminders.filter(status=status)
+    else:
+        reminders = reminders.filter(status__in=STAFF_DEFAULT_STATUSES)
+    if kind:
+        reminders = reminders.filter(kind=kind)
+    if recorded_from is not None:
+        start = dt.datetime.combine(recorded_from, dt.time(), tzinfo=agency_tz())
+        reminders = reminders.filter(created_at__gte=start)
+    if recorded_to is not None:
+        end = dt.datetime.combine(recorded_to + dt.timedelta(days=1), dt.time(), tzinfo=agency_tz())
+        reminders = reminders.filter(created_at__lt=end)
+    return reminders

@@ -288,7 +288,8 @@ def reminder_deliver(*, reminder_id: int) -> Reminder:
 
 def reminder_mark_failed(*, reminder_id: int, error: BaseException | str) -> Reminder:
     """The retries are exhausted (or the failure is not transient): the reminder is marked
-    failed for an operator to see (``reminders_report --failed``) and retry."""
+    failed for an operator to see (the staff page of reminders, or ``reminders_report
+    --failed``) and send again."""
     with transaction.atomic():
         reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
         if reminder.status != Reminder.Status.SENT:

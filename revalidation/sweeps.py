@@ -36,9 +36,8 @@ from notifications.services import (
 )
 from traders.models import Company, InformationRequest, Membership
 from traders.services import membership_lapse
-from validations.models import ActionPlan
+from validations.models import ActionPlan, ActionPlanItem
 from validations.selectors import (
-    action_plan_deadline_rows,
     action_plan_escalation_due_list,
     action_plan_in_state_rows,
     action_plan_past_deadline_list,
@@ -227,6 +226,21 @@ def sweep_revalidation(*, today: dt.date) -> dict[str, int]:
 # --- 2. Action plans ----------------------------------------------------------------------
 
 
+def action_plan_item_deadline_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Measures not yet accepted, of plans still open, due in [start, end]: the window of
+    the item reminders. Served by the partial index on items' deadline (not accepted)."""
+    return list(
+        ActionPlanItem.objects.filter(
+            ~models.Q(review=ActionPlanItem.Review.ACCEPTED),
+            deadline__gte=start,
+            deadline__lte=end,
+            plan__state__in=ActionPlan.OPEN_STATES,
+        )
+        .order_by()
+        .values("pk", "plan_id", "deadline", company_id=models.F("plan__company_id"))
+    )
+
+
 def sweep_action_plans(*, today: dt.date) -> dict[str, int]:
     milestones = sorted(settings.ACTION_PLAN_REMINDER_DAYS, reverse=True)
     grace = settings.ACTION_PLAN_ESCALATION_GRACE_DAYS
@@ -242,13 +256,17 @@ def sweep_action_plans(*, today: dt.date) -> dict[str, int]:
         "action plan escalation",
     )
 
-    rows = action_plan_deadline_rows(start=today, end=today + dt.timedelta(days=max(milestones)))
+    # Each measure is reminded of its own deadline (the key names the item and the date, so
+    # an extension re-arms it); overdue and escalation stay with the plan as a whole.
+    rows = action_plan_item_deadline_rows(
+        start=today, end=today + dt.timedelta(days=max(milestones))
+    )
     users = _with_company_users(rows) if rows else {}
     reminded = _record(
         _countdown_drafts(
             rows=rows,
             date_field="deadline",
-            model=ActionPlan,
+            model=ActionPlanItem,
             kind=ReminderKind.ACTION_PLAN_DUE,
             milestones=milestones,
             today=today,

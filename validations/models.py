@@ -411,6 +411,14 @@ class ActionPlanItem(TimeStampedModel):
         verbose_name = _("action plan item")
         verbose_name_plural = _("action plan items")
         ordering = ["deadline", "id"]
+        indexes = [
+            # The daily sweep's window of item deadlines to remind (measures not accepted).
+            models.Index(
+                fields=["deadline"],
+                name="actionplanitem_open_deadline",
+                condition=~models.Q(review="accepted"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure[:60]} ({self.deadline})"

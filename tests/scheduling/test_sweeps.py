@@ -8,18 +8,21 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 
+from core.dates import agency_tz
 from core.models import AuditEvent, Role
 from notifications.models import Reminder, ReminderKind
 from revalidation import sweeps
 from tests.factories import CompanyUserFactory, UserFactory, make_application, make_membership
 from tests.scheduling.helpers import at, at_noon, mails_by_reminder, reminders_of
-from tests.validations.factories import make_action_plan
+from tests.validations.factories import make_action_plan, plan_items
 from traders import services as trader_services
 from traders.models import Application, InformationRequest, SecurityProfile
-from validations.models import ActionPlan
+from validations import services as validation_services
+from validations.models import ActionPlan, ActionPlanItem
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +55,16 @@ def test_action_plan_reminders_overdue_and_escalation(django_capture_on_commit_c
         plan = make_action_plan(company=trader.company_links.get().company)
     officer = plan.issued_by
     deadline = plan.deadline
+    last_item = plan.items.order_by("deadline").last()
     for days in (20, 14, 13, 7, 3, 1, 0):
         sweep_on(
             deadline - dt.timedelta(days=days),
             django_capture_on_commit_callbacks,
             only=["action_plans"],
         )
+    # The first measure fell due before these sweeps; the last one is reminded 14, 7, 1 days.
     assert days_of(ReminderKind.ACTION_PLAN_DUE) == [14, 7, 1]
+    assert {r.object_id for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)} == {last_item.pk}
     plan.refresh_from_db()
     assert plan.state == ActionPlan.State.ISSUED
 
@@ -93,6 +99,95 @@ def test_action_plan_reminders_overdue_and_escalation(django_capture_on_commit_c
     assert {r for (r, to) in mails_by_reminder() if to == trader.email} == {
         r.pk for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)
     }
+
+
+def test_each_item_of_a_plan_is_reminded_of_its_own_deadline(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        trader = CompanyUserFactory().user
+        officer = UserFactory(role=Role.OFFICER, is_staff=True)
+        plan = validation_services.action_plan_issue(
+            company=trader.company_links.get().company,
+            actor=officer,
+            items=plan_items(days=(20, 45)),
+        )
+    first, second = plan.items.order_by("deadline")
+    item_type = ContentType.objects.get_for_model(ActionPlanItem)
+
+    day = START
+    while day <= second.deadline:  # every day, and twice on some
+        sweep_on(day, django_capture_on_commit_callbacks, only=["action_plans"])
+        if day.day % 5 == 0:
+            sweep_on(day, django_capture_on_commit_callbacks, only=["action_plans"])
+        day += dt.timedelta(days=1)
+
+    reminders = reminders_of(ReminderKind.ACTION_PLAN_DUE)
+    assert [
+        (r.object_id, r.days_before, r.created_at.astimezone(agency_tz()).date()) for r in reminders
+    ] == [
+        (item.pk, days, item.deadline - dt.timedelta(days=days))
+        for item in (first, second)
+        for days in (14, 7, 1)
+    ]
+    assert {r.content_type_id for r in reminders} == {item_type.pk}
+    assert reminders[0].milestone == f"{first.deadline.isoformat()}/14"
+    # One e-mail to the member for each, naming the measure; nothing twice.
+    counts = mails_by_reminder()
+    assert [counts[(r.pk, trader.email)] for r in reminders] == [1] * 6
+    assert max(counts.values()) == 1
+    subject, body = next(
+        (m.subject, m.body)
+        for m in mail.outbox
+        if m.extra_headers["X-Reminder"] == str(reminders[0].pk)
+    )
+    assert subject == "Action plan measure due in 14 days"
+    assert first.measure in body
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.ISSUED  # the plan is overdue only after its deadline
+
+
+def test_an_extension_re_arms_the_item_reminders(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        plan = make_action_plan()
+    officer = plan.issued_by
+    first, second = plan.items.order_by("deadline")
+    for days in (14, 7, 1):
+        sweep_on(
+            first.deadline - dt.timedelta(days=days),
+            django_capture_on_commit_callbacks,
+            only=["action_plans"],
+        )
+    new_deadline = plan.deadline + dt.timedelta(days=30)
+    with time_machine.travel(at_noon(first.deadline), tick=False):
+        validation_services.action_plan_extend(
+            plan=plan, actor=officer, deadline=new_deadline, reason="Parts on order."
+        )
+    for days in (14, 7, 1):
+        sweep_on(
+            new_deadline - dt.timedelta(days=days),
+            django_capture_on_commit_callbacks,
+            only=["action_plans"],
+        )
+    keys = [(r.object_id, r.milestone) for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)]
+    assert keys[:3] == [(first.pk, f"{first.deadline.isoformat()}/{d}") for d in (14, 7, 1)]
+    # Both measures are now due on the new deadline: each is reminded of it once, in order.
+    assert [milestone for _pk, milestone in keys[3:]] == [
+        f"{new_deadline.isoformat()}/{d}" for d in (14, 7, 1) for _item in (first, second)
+    ]
+    assert sorted(keys[3:]) == sorted(
+        (item.pk, f"{new_deadline.isoformat()}/{d}") for d in (14, 7, 1) for item in (first, second)
+    )
+
+
+def test_a_responded_plan_is_not_reminded(django_capture_on_commit_callbacks):
+    with time_machine.travel(at_noon(START), tick=False):
+        plan = make_action_plan(state=ActionPlan.State.RESPONDED)
+    for item in plan.items.all():
+        sweep_on(
+            item.deadline - dt.timedelta(days=7),
+            django_capture_on_commit_callbacks,
+            only=["action_plans"],
+        )
+    assert not reminders_of(ReminderKind.ACTION_PLAN_DUE)
 
 
 def test_information_request_reminders_and_overdue_flag(django_capture_on_commit_callbacks):
