@@ -292,3 +292,70 @@ class IncidentConcludeForm(forms.Form):
     prevention_strategy = forms.CharField(
         label=_("Strategy to prevent recurrence"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- Assigning cases ----------------------------------------------------------------------
+
+
+class AssignOfficerForm(forms.Form):
+    """A manager assigns a case (an application, or a member's file) to an officer."""
+
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+# --- Monitoring: a spot check from the member's file --------------------------------------
+
+
+class SpotCheckForm(forms.Form):
+    KINDS = [
+        (SiteValidation.Kind.SPOT_CHECK, SiteValidation.Kind.SPOT_CHECK.label),
+        (SiteValidation.Kind.POST_INCIDENT, SiteValidation.Kind.POST_INCIDENT.label),
+    ]
+
+    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("Kind of visit"), choices=KINDS, initial=SiteValidation.Kind.SPOT_CHECK
+    )
+    scheduled_for = forms.DateField(
+        label=_("Date of the visit"),
+        widget=DateInput(),
+        help_text=_("Today or later, for example 2026-05-31."),
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites to visit"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave all unticked to visit every active site of the company."),
+    )
+    officers = OfficerChoiceField(
+        label=_("Other officers taking part"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("You lead the visit."),
+    )
+    joint_with_cbp = forms.BooleanField(
+        label=_("Joint validation with U.S. CBP (C-TPAT)"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, memberships: Any, sites: Any, officers: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+        self.fields["sites"].queryset = sites
+        self.fields["officers"].queryset = officers
+
+
+# --- Revalidation -------------------------------------------------------------------------
+
+
+class RevalidationCompleteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

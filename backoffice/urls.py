@@ -8,6 +8,7 @@ urlpatterns = [
     # The officer workbench (issue 4): backoffice/workbench.py
     path("applications/<int:pk>/", workbench.application_review, name="application"),
     path("applications/<int:pk>/take/", workbench.application_take, name="application_take"),
+    path("applications/<int:pk>/assign/", workbench.application_assign, name="application_assign"),
     path(
         "applications/<int:pk>/schedule/",
         workbench.validation_schedule,
@@ -38,6 +39,18 @@ urlpatterns = [
     path("incidents/", workbench.incident_list, name="incidents"),
     path("incidents/<int:pk>/", workbench.incident_detail, name="incident"),
     path("companies/<int:pk>/", workbench.company_file, name="company"),
+    path(
+        "companies/<int:pk>/spot-check/",
+        workbench.company_spot_check,
+        name="company_spot_check",
+    ),
+    path("memberships/<int:pk>/assign/", workbench.membership_assign, name="membership_assign"),
+    path("revalidations/<int:pk>/", workbench.revalidation_detail, name="revalidation"),
+    path(
+        "incidents/<int:pk>/action-plan/",
+        workbench.incident_action_plan_issue,
+        name="incident_action_plan_issue",
+    ),
     # The manager dashboard and decisions (issue 5): backoffice/dashboard.py
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/lists/<slug:key>/", dashboard.dashboard_list, name="dashboard_list"),

@@ -22,6 +22,7 @@ from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,11 +30,15 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.audit import audit_history
 from core.errors import DomainError, Incomplete
-from core.models import AuditEvent, User
+from core.models import AuditEvent, Role, User
 from core.roles import OFFICERS
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
-from revalidation.services import revalidation_open
+from revalidation.services import (
+    revalidation_complete,
+    revalidation_open,
+    revalidation_schedule_validation,
+)
 from traders import selectors as trader_selectors
 from traders import services as trader_services
 from traders.models import Application, ChangeNotice, Membership, Requirement
@@ -193,25 +198,111 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "values": values,
             "query": query.urlencode(),
             "who_tabs": f.QueueFilterForm.WHO,
+            "is_manager": user.role == Role.MANAGER,
+            "officers": list(_officer_choices()) if user.role == Role.MANAGER else [],
+            "assignable": validation_selectors.APPLICATION_QUEUE_STATES,
+            "here": request.get_full_path(),
         },
     )
+
+
+def _officer_choices() -> Any:
+    """The active officers and managers a case may be assigned to."""
+    return User.objects.filter(role__in=OFFICERS, is_active=True).order_by("full_name", "email")
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """Where to go after a queue or page action: the page the form came from, if it is one
+    of ours, else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _refusal_message(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error))
 
 
 @officers_only
 @require_POST
 def application_take(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take a submitted application: its review starts, assigned to the actor."""
+    """Take a case: a submitted application's review starts, assigned to the actor; any
+    other application before its decision is assigned to the actor."""
     application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
+    back = _back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk}))
     try:
-        trader_services.application_start_review(application=application, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect("backoffice:application", pk=application.pk)
+        if application.state == Application.State.SUBMITTED:
+            trader_services.application_start_review(application=application, actor=request.user)
+            done = _("You took %(reference)s: its review has started.")
+        else:
+            trader_services.application_assign_officer(
+                application=application, officer=request.user, actor=request.user
+            )
+            done = _("You took %(reference)s: it is assigned to you.")
+    except (ValidationError, DomainError) as error:
+        _refusal_message(request, error)
+        return redirect(back)
+    messages.success(request, done % {"reference": application.reference})
+    return redirect(back)
+
+
+@officers_only
+@require_POST
+def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager assigns an application to an officer (an officer may only take it)."""
+    application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
+    back = _back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk}))
+    form = f.AssignOfficerForm(request.POST, officers=_officer_choices())
+    if not form.is_valid():
+        messages.error(request, _("Choose an active officer."))
+        return redirect(back)
+    officer = form.cleaned_data["officer"]
+    try:
+        trader_services.application_assign_officer(
+            application=application, officer=officer, actor=request.user
+        )
+    except (ValidationError, DomainError) as error:
+        _refusal_message(request, error)
+        return redirect(back)
     messages.success(
         request,
-        _("You took %(reference)s: its review has started.") % {"reference": application.reference},
+        _("%(reference)s is assigned to %(officer)s.")
+        % {"reference": application.reference, "officer": officer},
     )
-    return redirect("backoffice:application", pk=application.pk)
+    return redirect(back)
+
+
+@officers_only
+@require_POST
+def membership_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager assigns the member's officer (from the member's file)."""
+    membership = _get_or_404(trader_selectors.membership_list_for(user=request.user), pk=pk)
+    back = reverse("backoffice:company", kwargs={"pk": membership.company_id})
+    form = f.AssignOfficerForm(request.POST, officers=_officer_choices())
+    if not form.is_valid():
+        messages.error(request, _("Choose an active officer."))
+        return redirect(back)
+    officer = form.cleaned_data["officer"]
+    try:
+        trader_services.membership_assign_officer(
+            membership=membership, officer=officer, actor=request.user
+        )
+    except (ValidationError, DomainError) as error:
+        _refusal_message(request, error)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Membership %(number)s is assigned to %(officer)s.")
+        % {"number": membership.member_number, "officer": officer},
+    )
+    return redirect(back)
 
 
 # --- Eligibility review -----------------------------------------------------------------
@@ -302,6 +393,12 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
             "history": list(audit_history(obj=application)),
             "forms": review_forms,
             "State": Application.State,
+            "is_manager": request.user.role == Role.MANAGER,
+            "assign_form": f.AssignOfficerForm(
+                officers=_officer_choices(),
+                initial={"officer": application.assigned_officer_id},
+            ),
+            "assignable": application.state in validation_selectors.APPLICATION_QUEUE_STATES,
         },
         status=status,
     )
@@ -589,14 +686,32 @@ SHORTFALLS = (Finding.Result.PARTIALLY_MEETS, Finding.Result.DOES_NOT_MEET)
 BLANK_ITEM_ROWS = 2
 
 
-@officers_only
-def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issue an action plan from a completed validation: one row per corrective measure
-    (pre-filled with each requirement found short), blank rows ignored."""
-    validation = _validation(request, pk)
-    requirements = Requirement.objects.filter(area__catalogue_id=validation.catalogue_id).order_by(
+def _plan_requirements(validation: SiteValidation | None) -> Any:
+    """The requirements an action item may refer to: the validation's catalogue, else the
+    one in force (none if there is none)."""
+    if validation is not None:
+        catalogue_id = validation.catalogue_id
+    else:
+        try:
+            catalogue_id = trader_selectors.catalogue_current().pk
+        except DomainError:
+            return Requirement.objects.none()
+    return Requirement.objects.filter(area__catalogue_id=catalogue_id).order_by(
         "area__order", "order"
     )
+
+
+def _action_plan_issue_page(
+    request: HttpRequest,
+    *,
+    validation: SiteValidation | None = None,
+    incident: Incident | None = None,
+) -> HttpResponse:
+    """Issue an action plan from a completed validation (any kind: initial, spot check,
+    post-incident, revalidation) or from an incident: one row per corrective measure
+    (from a validation, pre-filled with each requirement found short), blank rows ignored."""
+    source: Any = validation if validation is not None else incident
+    requirements = _plan_requirements(validation)
     errors = forms.Form(data={})  # holds the service's refusals, shown at the top
     errors.is_valid()
     status = 200
@@ -608,10 +723,11 @@ def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
             plan, status = _run(
                 errors,
                 lambda: validation_services.action_plan_issue(
-                    company=validation.company,
+                    company=source.company,
                     actor=request.user,
                     items=formset.items(),
                     source_validation=validation,
+                    source_incident=incident,
                 ),
             )
             if plan is not None:
@@ -623,14 +739,17 @@ def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = INVALID
     else:
-        shortfalls = (
-            validation.findings.filter(result__in=SHORTFALLS)
-            .select_related("requirement")
-            .order_by("requirement__area__order", "requirement__order")
-        )
-        initial = [
-            {"requirement": finding.requirement_id, "measure": ""} for finding in shortfalls
-        ] + [{} for _row in range(BLANK_ITEM_ROWS)]
+        initial: list[dict[str, Any]] = []
+        if validation is not None:
+            shortfalls = (
+                validation.findings.filter(result__in=SHORTFALLS)
+                .select_related("requirement")
+                .order_by("requirement__area__order", "requirement__order")
+            )
+            initial = [
+                {"requirement": finding.requirement_id, "measure": ""} for finding in shortfalls
+            ]
+        initial += [{} for _row in range(BLANK_ITEM_ROWS)]
         formset = f.ActionPlanItemFormSet(
             prefix="items", initial=initial, form_kwargs={"requirements": requirements}
         )
@@ -639,12 +758,26 @@ def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "backoffice/workbench/action_plan_issue.html",
         {
             "validation": validation,
+            "incident": incident,
             "formset": formset,
             "errors_form": errors,
-            "completed": validation.state == SiteValidation.State.COMPLETED,
+            "completed": validation is None or validation.state == SiteValidation.State.COMPLETED,
         },
         status=status,
     )
+
+
+@officers_only
+def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue an action plan from a completed site validation (a spot check included)."""
+    return _action_plan_issue_page(request, validation=_validation(request, pk))
+
+
+@officers_only
+def incident_action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue an action plan from an incident (after its analysis, or at any time)."""
+    incident = _get_or_404(validation_selectors.incident_list_for(user=request.user), pk=pk)
+    return _action_plan_issue_page(request, incident=incident)
 
 
 PLAN_FORMS: dict[str, type[forms.Form]] = {
@@ -848,14 +981,21 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @officers_only
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Take up the post-incident analysis, then conclude it (cause, mitigating
-    circumstances, prevention strategy). An action plan is issued from the member's file."""
+    circumstances, prevention strategy, optional corrective measures issued as an action
+    plan in the same transaction). Another action plan may be issued from the incident."""
     incident = _get_or_404(
         validation_selectors.incident_list_for(user=request.user).select_related(
             "analyst", "membership"
         ),
         pk=pk,
     )
+    requirements = _plan_requirements(None)
     form = f.IncidentConcludeForm(prefix="conclude")
+    items = f.ActionPlanItemFormSet(
+        prefix="items",
+        initial=[{} for _row in range(BLANK_ITEM_ROWS)],
+        form_kwargs={"requirements": requirements},
+    )
     start_form = forms.Form(prefix="start")
     status = 200
     if request.method == "POST":
@@ -872,16 +1012,36 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("backoffice:incident", pk=incident.pk)
         elif action == "conclude":
             form = f.IncidentConcludeForm(request.POST, prefix="conclude")
+            if "items-TOTAL_FORMS" in request.POST:
+                items = f.ActionPlanItemFormSet(
+                    request.POST, prefix="items", form_kwargs={"requirements": requirements}
+                )
             status = INVALID
-            if form.is_valid():
+            # Without the items' rows (a plain form post), no action plan is issued.
+            items_valid = items.is_valid() if items.is_bound else True
+            if form.is_valid() and items_valid:
                 result, status = _run(
                     form,
                     lambda: validation_services.incident_conclude(
-                        incident=incident, actor=user, **form.cleaned_data
+                        incident=incident,
+                        actor=user,
+                        action_items=items.items() if items.is_bound else [],
+                        **form.cleaned_data,
                     ),
                 )
                 if result is not None:
-                    messages.success(request, _("The post-incident analysis is concluded."))
+                    plan = result.action_plans.order_by("-pk").first()
+                    if plan is not None:
+                        messages.success(
+                            request,
+                            _(
+                                "The post-incident analysis is concluded; an action plan is "
+                                "issued, due by %(date)s."
+                            )
+                            % {"date": plan.deadline.isoformat()},
+                        )
+                    else:
+                        messages.success(request, _("The post-incident analysis is concluded."))
                     return redirect("backoffice:incident", pk=incident.pk)
         else:
             raise Http404
@@ -891,6 +1051,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "form": form,
+            "items": items,
+            "action_plans": list(incident.action_plans.order_by("issued_on", "pk")),
             "start_form": start_form,
             "State": Incident.State,
             "history": list(audit_history(obj=incident)),
@@ -899,13 +1061,108 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- Revalidation -----------------------------------------------------------------------
+
+REVALIDATION_DONE = {
+    "schedule": gettext_lazy("The revalidation's site validation is scheduled."),
+    "complete": gettext_lazy("The revalidation is completed: the membership is renewed."),
+}
+
+
+@officers_only
+def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A revalidation cycle: its state and due date, the updated Security Profile (read
+    only), its site validation (schedule it, open it), and completing the revalidation once
+    the validation passed."""
+    cycle = _get_or_404(
+        revalidation_list_for(user=request.user).select_related(
+            "profile__catalogue", "membership__assigned_officer", "site_validation"
+        ),
+        pk=pk,
+    )
+    options = {
+        "sites": cycle.company.sites.filter(is_active=True).order_by("name"),
+        "officers": _staff_officers(exclude=request.user),
+    }
+    built = {
+        "schedule": lambda data=None: f.ScheduleValidationForm(data, prefix="schedule", **options),
+        "complete": lambda data=None: f.RevalidationCompleteForm(data, prefix="complete"),
+    }
+    bound: dict[str, forms.Form] = {}
+    status = 200
+    if request.method == "POST":
+        action, user = request.POST.get("action", ""), request.user
+        if action not in built:
+            raise Http404
+        form = built[action](request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if action == "schedule":
+                call: Callable[[], Any] = lambda: revalidation_schedule_validation(  # noqa: E731
+                    cycle=cycle,
+                    actor=user,
+                    scheduled_for=data["scheduled_for"],
+                    sites=list(data["sites"]),
+                    officers=list(data["officers"]),
+                    joint_with_cbp=data["joint_with_cbp"],
+                )
+            else:
+                call = lambda: revalidation_complete(  # noqa: E731
+                    cycle=cycle, actor=user, note=data["note"]
+                )
+            result, status = _run(form, call)
+            if result is not None:
+                messages.success(request, str(REVALIDATION_DONE[action]))
+                if action == "schedule" and result.site_validation_id:
+                    return redirect("backoffice:validation", pk=result.site_validation_id)
+                return redirect("backoffice:revalidation", pk=cycle.pk)
+        else:
+            status = INVALID
+        bound[action] = form
+    S = RevalidationCycle.State
+    validation = cycle.site_validation
+    overview = trader_selectors.profile_overview(profile=cycle.profile)
+    return render(
+        request,
+        "backoffice/workbench/revalidation.html",
+        {
+            "cycle": cycle,
+            "company": cycle.company,
+            "validation": validation,
+            "overview": overview,
+            "evidence_count": len(
+                {
+                    e.pk
+                    for row in overview["requirements"]
+                    if row["answer"]
+                    for e in row["answer"].evidence.all()
+                }
+            ),
+            "forms": {name: bound.get(name) or make() for name, make in built.items()},
+            "can_schedule": cycle.state == S.PROFILE_SUBMITTED
+            or (cycle.state == S.VALIDATION_SCHEDULED and cycle.validation_replaceable()),
+            "can_complete": cycle.state == S.VALIDATION_SCHEDULED
+            and validation is not None
+            and validation.state == SiteValidation.State.COMPLETED,
+            "State": S,
+            "history": list(audit_history(obj=cycle)),
+        },
+        status=status,
+    )
+
+
 # --- A member's file --------------------------------------------------------------------
+
+
+CURRENT_MEMBERSHIPS = validation_services.CURRENT_MEMBERSHIP_STATES
 
 
 @officers_only
 def company_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything on one company, in time order: every audited change to its applications,
-    memberships, validations, findings, action plans, notices and incidents."""
+    memberships, validations, findings, action plans, notices and incidents; a completed
+    validation's entry lists its findings (the result per requirement). Managers assign
+    each membership's officer here; officers schedule a spot check."""
     company = _get_or_404(trader_selectors.company_list_for(user=request.user), pk=pk)
     events = (
         AuditEvent.objects.filter(company_id=company.pk)
@@ -913,6 +1170,30 @@ def company_file(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-occurred_at", "-id")
     )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    validations = list(company.site_validations.order_by("-scheduled_for", "-pk"))
+    findings = validation_selectors.findings_by_validation(
+        validation_ids=[v.pk for v in validations if v.state == SiteValidation.State.COMPLETED]
+    )
+    validation_type = ContentType.objects.get_for_model(SiteValidation)
+    for event in page.object_list:
+        event.findings = (
+            findings.get(int(event.object_id), [])
+            if event.content_type_id == validation_type.pk
+            and event.to_state == SiteValidation.State.COMPLETED
+            else []
+        )
+    for validation in validations:
+        validation.finding_list = findings.get(validation.pk, [])
+    memberships = list(company.memberships.select_related("assigned_officer").order_by("programme"))
+    is_manager = request.user.role == Role.MANAGER
+    if is_manager:
+        officers = _officer_choices()
+        for membership in memberships:
+            membership.assign_form = f.AssignOfficerForm(
+                officers=officers,
+                prefix=f"m{membership.pk}",
+                initial={"officer": membership.assigned_officer_id},
+            )
     return render(
         request,
         "backoffice/workbench/company.html",
@@ -920,10 +1201,67 @@ def company_file(request: HttpRequest, pk: int) -> HttpResponse:
             "company": company,
             "page": page,
             "applications": list(company.applications.order_by("-created_at")),
-            "memberships": list(company.memberships.order_by("programme")),
-            "validations": list(company.site_validations.order_by("-scheduled_for")),
+            "memberships": memberships,
+            "is_manager": is_manager,
+            "can_spot_check": any(m.state in CURRENT_MEMBERSHIPS for m in memberships),
+            "revalidations": list(company.revalidation_cycles.order_by("-opened_on", "-pk")),
+            "validations": validations,
             "action_plans": list(company.action_plans.order_by("-issued_on")),
             "notices": list(company.change_notices.order_by("-created_at")),
             "incidents": list(company.incidents.order_by("-occurred_on")),
         },
+    )
+
+
+@officers_only
+def company_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule a spot check (or a post-incident visit) of a member, without a change
+    notice: the membership, the date, the sites and the officers."""
+    company = _get_or_404(trader_selectors.company_list_for(user=request.user), pk=pk)
+    memberships = company.memberships.filter(state__in=list(CURRENT_MEMBERSHIPS)).order_by(
+        "member_number"
+    )
+    options = {
+        "memberships": memberships,
+        "sites": company.sites.filter(is_active=True).order_by("name"),
+        "officers": _staff_officers(exclude=request.user),
+    }
+    status = 200
+    if request.method == "POST":
+        form = f.SpotCheckForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            validation, status = _run(
+                form,
+                lambda: validation_services.site_validation_schedule(
+                    company=company,
+                    actor=request.user,
+                    kind=data["kind"],
+                    membership=data["membership"],
+                    scheduled_for=data["scheduled_for"],
+                    sites=list(data["sites"]) or list(options["sites"]),
+                    officers=list(data["officers"]),
+                    joint_with_cbp=data["joint_with_cbp"],
+                ),
+            )
+            if validation is not None:
+                messages.success(
+                    request,
+                    _("The %(kind)s is scheduled for %(date)s.")
+                    % {
+                        "kind": validation.get_kind_display().lower(),
+                        "date": validation.scheduled_for.isoformat(),
+                    },
+                )
+                return redirect("backoffice:validation", pk=validation.pk)
+        else:
+            status = INVALID
+    else:
+        first = memberships.first()
+        form = f.SpotCheckForm(initial={"membership": first.pk if first else None}, **options)
+    return render(
+        request,
+        "backoffice/workbench/spot_check.html",
+        {"company": company, "form": form, "has_membership": memberships.exists()},
+        status=status,
     )

@@ -250,3 +250,16 @@ def action_plan_work_list(*, user: Any) -> models.QuerySet[ActionPlan]:
         .select_related("issued_by")
         .order_by("deadline", "id")
     )
+
+
+def findings_by_validation(*, validation_ids: Any) -> dict[int, list[Finding]]:
+    """The findings of each validation, in catalogue order, in one query: what a member's
+    file shows under each validation (the result per requirement)."""
+    findings: dict[int, list[Finding]] = {}
+    for finding in (
+        Finding.objects.filter(validation_id__in=list(validation_ids))
+        .select_related("requirement__area")
+        .order_by("validation_id", "requirement__area__order", "requirement__order")
+    ):
+        findings.setdefault(finding.validation_id, []).append(finding)
+    return findings

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_application, trader_of
+from tests.revalidation.factories import make_cycle
 from tests.validations.factories import (
     VS,
     make_action_plan,
@@ -32,6 +33,7 @@ def pages(db):
     validation = make_site_validation(state=VS.COMPLETED)
     plan = make_action_plan()
     incident = make_incident()
+    cycle = make_cycle()
     company = application.company
     notice = trader_services.change_notice_submit(
         company=company,
@@ -55,6 +57,9 @@ def pages(db):
         "incidents": reverse("backoffice:incidents"),
         "incident": reverse("backoffice:incident", args=[incident.pk]),
         "company": reverse("backoffice:company", args=[company.pk]),
+        "spot_check": reverse("backoffice:company_spot_check", args=[cycle.company_id]),
+        "revalidation": reverse("backoffice:revalidation", args=[cycle.pk]),
+        "incident_plan": reverse("backoffice:incident_action_plan_issue", args=[incident.pk]),
     }
 
 
@@ -73,6 +78,9 @@ PAGE_NAMES = [
     "incidents",
     "incident",
     "company",
+    "spot_check",
+    "revalidation",
+    "incident_plan",
 ]
 
 
@@ -100,7 +108,16 @@ def test_the_applicants_own_trader_cannot_post_a_decision(client: Client, pages)
 
 def test_unknown_objects_are_404(client: Client, officer) -> None:
     client.force_login(officer)
-    for name in ("application", "validation", "action_plan", "incident", "company"):
+    for name in (
+        "application",
+        "validation",
+        "action_plan",
+        "incident",
+        "company",
+        "revalidation",
+        "company_spot_check",
+        "incident_action_plan_issue",
+    ):
         assert client.get(reverse(f"backoffice:{name}", args=[999999])).status_code == 404
 
 

@@ -173,16 +173,28 @@ def test_take_a_submitted_application(client: Client, officer, cases) -> None:
     assert app.reference in mine
 
 
-def test_taking_a_case_already_under_review_is_refused_with_a_message(
-    client: Client, manager, cases
-) -> None:
+def test_taking_a_case_under_review_assigns_it_to_the_taker(client: Client, manager, cases) -> None:
     app = cases["mine"]
     client.force_login(manager)
-    response = client.post(reverse("backoffice:application_take", args=[app.pk]), follow=True)
-    html = response.content.decode()
-    assert "Cannot start the review of this application: it is Under review." in html
+    response = client.post(
+        reverse("backoffice:application_take", args=[app.pk]), {"next": QUEUE}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == QUEUE
+    assert f"You took {app.reference}: it is assigned to you." in response.content.decode()
     app.refresh_from_db()
-    assert app.assigned_officer != manager
+    assert app.state == S.UNDER_REVIEW and app.assigned_officer == manager
+
+
+def test_taking_a_decided_case_is_refused_with_a_message(client: Client, officer) -> None:
+    app = make_application(state=S.CERTIFIED)
+    client.force_login(officer)
+    response = client.post(reverse("backoffice:application_take", args=[app.pk]), follow=True)
+    assert response.status_code == 200
+    assert "A case can be assigned between its submission and the decision" in (
+        response.content.decode()
+    )
+    app.refresh_from_db()
+    assert app.assigned_officer != officer
 
 
 def test_take_is_a_post_and_for_officers_only(client: Client, trader, cases) -> None:
