@@ -84,24 +84,40 @@ class Filters:
         return bool(self.business_type or self.country or self.province)
 
 
-def _company_match(filters: Filters, path: str) -> models.Exists:
-    """The row's company (reached through ``path``) matches the company filters. A
-    correlated EXISTS, so that PostgreSQL starts from the list's own index (the expiry
-    window) and checks each row's company by its key, not the other way round."""
-    companies = Company.objects.filter(pk=models.OuterRef(path))
-    if filters.country:
-        companies = companies.filter(country=filters.country)
-    if filters.province:
-        companies = companies.filter(province=filters.province)
+class _Probe(models.Exists):
+    """A correlated EXISTS that PostgreSQL evaluates row by row. ``OFFSET 0`` keeps the
+    planner from turning it into a join (which it then often drives from the other side:
+    the 61,000 companies of a common business type, not the date window's few thousand
+    rows). Each probe is one lookup in a unique index."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def _company_match(filters: Filters, path: str) -> models.Q:
+    """The row's company (reached through ``path``) matches the company filters. Correlated
+    probes, so that PostgreSQL starts from the list's own index (the date window) and checks
+    each row's company by its key, not the other way round: the place on the company row
+    (primary key), the business type among the company's business types, by the type's id
+    (an InitPlan, read once), so that the probe reads the ``(company_id, businesstype_id)``
+    unique index alone."""
+    condition = models.Q()
+    if filters.country or filters.province:
+        companies = Company.objects.filter(pk=models.OuterRef(path))
+        if filters.country:
+            companies = companies.filter(country=filters.country)
+        if filters.province:
+            companies = companies.filter(province=filters.province)
+        condition &= models.Q(_Probe(companies))
     if filters.business_type:
-        companies = companies.filter(
-            models.Exists(
+        type_id = BusinessType.objects.filter(code=filters.business_type).values("pk")[:1]
+        condition &= models.Q(
+            _Probe(
                 Company.business_types.through.objects.filter(
-                    company_id=models.OuterRef("pk"), businesstype__code=filters.business_type
+                    company_id=models.OuterRef(path), businesstype_id=models.Subquery(type_id)
                 )
             )
         )
-    return models.Exists(companies)
+    return condition
 
 
 def _narrow(
@@ -443,7 +459,7 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
         .order_by()
         .values("state")
         .annotate(
-            count=models.Count("pk"),
+            count=models.Count("*"),  # "*": the (state, state_changed_at) index suffices
             oldest=models.Min("state_changed_at"),
             median=Median(Extract("state_changed_at", "epoch")),
         )
@@ -493,23 +509,33 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
 def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
     """Open cases per officer: applications in progress, revalidations in progress and open
     action plans assigned to them (through their memberships). Four queries."""
+    # The officer of a revalidation or a plan is its membership's, read by primary key for
+    # each open case (a few thousand probes), not by joining every membership (a hash join
+    # over the whole table). Cases with no officer are left out.
+    membership_officer = models.Subquery(
+        Membership.objects.filter(pk=models.OuterRef("membership_id"))
+        .order_by()
+        .values("assigned_officer_id")[:1]
+    )
     per_kind = {
-        "applications": ("applications-open", "assigned_officer"),
-        "revalidations": ("revalidations-open", "membership__assigned_officer"),
-        "plans": ("plans-open", "membership__assigned_officer"),
+        "applications": ("applications-open", models.F("assigned_officer_id")),
+        "revalidations": ("revalidations-open", membership_officer),
+        "plans": ("plans-open", membership_officer),
     }
     today = agency_today()
     counts: dict[int, dict[str, int]] = {}
-    for kind, (key, path) in per_kind.items():
+    for kind, (key, officer) in per_kind.items():
         rows = (
             _base(kind, filters)
-            .filter(LISTS[key].condition(today, {}), **{f"{path}__isnull": False})
+            .filter(LISTS[key].condition(today, {}))
+            .annotate(officer_id=officer)
             .order_by()
-            .values_list(path)
-            .annotate(n=models.Count("pk"))
+            .values_list("officer_id")
+            .annotate(n=models.Count("*"))
         )
         for officer_id, n in rows:
-            counts.setdefault(officer_id, {})[kind] = n
+            if officer_id is not None:
+                counts.setdefault(officer_id, {})[kind] = n
     officers = User.objects.filter(pk__in=list(counts)).order_by("full_name", "pk")
     workload = []
     for officer in officers.only("pk", "full_name", "email"):
@@ -550,20 +576,29 @@ def decisions_per_month(*, filters: Filters, today: dt.date) -> dict[str, Any]:
     start_month = dt.date(year, month, 1)
     months = _month_starts(start_month, DECISION_MONTHS)
     tz = agency_tz()
-    q = models.Q()
-    for action, model, _label in DECISIONS:
-        q |= models.Q(action=action, content_type=ContentType.objects.get_for_model(model))
+    wanted = {
+        (action, ContentType.objects.get_for_model(model).pk) for action, model, _l in DECISIONS
+    }
+    # The actions and the kinds as two IN lists, not an OR of pairs: PostgreSQL then reads
+    # the audit_action_time index alone (an index-only scan; an OR of pairs is a bitmap scan
+    # that visits every event's page). The pairs not counted (a "certify" event on a
+    # membership) are dropped below.
     rows = (
         _base("decisions", filters)
-        .filter(q, occurred_at__gte=dt.datetime.combine(start_month, dt.time.min, tzinfo=tz))
+        .filter(
+            action__in=sorted({action for action, _ct in wanted}),
+            content_type_id__in=sorted({ct for _action, ct in wanted}),
+            occurred_at__gte=dt.datetime.combine(start_month, dt.time.min, tzinfo=tz),
+        )
         .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
         .order_by()
-        .values_list("action", "month")
-        .annotate(n=models.Count("pk"))
+        .values_list("action", "content_type_id", "month")
+        .annotate(n=models.Count("*"))
     )
     counts = {
         (action, month.date() if isinstance(month, dt.datetime) else month): n
-        for action, month, n in rows
+        for action, content_type_id, month, n in rows
+        if (action, content_type_id) in wanted
     }
     series = []
     for action, _model, label in DECISIONS:
@@ -591,6 +626,6 @@ def expiries_per_month(*, filters: Filters, today: dt.date) -> list[dict[str, An
         .annotate(month=TruncMonth("expires_on"))
         .order_by()
         .values_list("month")
-        .annotate(n=models.Count("pk"))
+        .annotate(n=models.Count("*"))  # "*": an index-only scan of membership_active_expiry
     )
     return [{"month": m, "param": f"{m:%Y-%m}", "count": rows.get(m, 0)} for m in months]

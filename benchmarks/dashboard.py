@@ -7,10 +7,15 @@ dashboard p95 <= 150 ms, list p95 <= 80 ms).
     dropdb -h 127.0.0.1 -U postgres tt_bench_dash
 
 Migrates the database named by DATABASE_URL and seeds it with ``manage.py seed_demo
---companies N`` unless it is already seeded (about 2.5 to 5 minutes for 100,000 companies),
-runs ANALYZE, then requests each page in-process with Django's test Client, signed in as the
+--companies N`` unless it is already seeded (about 2.5 to 8 minutes for 100,000 companies),
+runs VACUUM ANALYZE (the state autovacuum keeps a live database in: statistics, hint bits,
+the visibility map that index-only scans need; a fresh bulk load has none of them), then requests each page in-process with Django's test Client, signed in as the
 demo manager: a few warm-up requests, then ``--runs`` timed ones. Prints p50 and p95 of the
 server time in milliseconds and the number of queries per request.
+
+The connection runs with JIT off, as production's settings have it (``-c jit=off``);
+``--jit`` leaves the server's default. ``--profile`` also prints each query of one request
+with its time, slowest first.
 """
 
 from __future__ import annotations
@@ -34,14 +39,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class _Recorder:
-    """Counts the queries of one request (Django resets connection.queries per request)."""
+    """Records the queries of one request, with their time in milliseconds."""
 
-    def __init__(self, into: list[str]) -> None:
+    def __init__(self, into: list[tuple[float, str]]) -> None:
         self.into = into
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # Django's wrapper protocol
-        self.into.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.into.append(((time.perf_counter() - started) * 1000, sql))
 
 
 def main() -> None:
@@ -49,6 +57,8 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warm-up", type=int, default=3)
+    parser.add_argument("--jit", action="store_true", help="leave PostgreSQL's JIT on")
+    parser.add_argument("--profile", action="store_true", help="time each query once")
     args = parser.parse_args()
 
     import django
@@ -64,6 +74,9 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
+    if not args.jit:  # as config/settings/production.py
+        connection.close()
+        connection.settings_dict.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
     call_command("migrate", verbosity=0)
     from backoffice.demo import demo_is_seeded
@@ -75,7 +88,7 @@ def main() -> None:
         call_command("seed_demo", companies=args.companies)
         print(f"Seeded {args.companies:,} companies in {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
     client = Client()
     client.force_login(User.objects.get(email="manager@demo.test"))
@@ -93,15 +106,18 @@ def main() -> None:
         f"Data: {Company.objects.count():,} companies, {Membership.objects.count():,} "
         f"memberships ({Membership.objects.filter(state='active').count():,} active)"
     )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
     print(
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}, jit {jit}"
     )
     print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for name, url in pages.items():
         for _i in range(args.warm_up):
             assert client.get(url).status_code == 200
-        queries: list[str] = []
+        queries: list[tuple[float, str]] = []
         with connection.execute_wrapper(_Recorder(queries)):
             client.get(url)
         timings = []
@@ -114,6 +130,9 @@ def main() -> None:
             f"{name:<36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
             f"{len(queries):8d}"
         )
+        if args.profile:
+            for ms, sql in sorted(queries, reverse=True):
+                print(f"    {ms:7.1f} ms  {sql[:150]}")
 
 
 if __name__ == "__main__":
