@@ -10,9 +10,7 @@ from django_fsm import FSMFieldMixin
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "state-machines"
 MACHINES = [
-    m
-    for m in apps.get_models()
-    if any(isinstance(f, FSMFieldMixin) for f in m._meta.get_fields())
+    m for m in apps.get_models() if any(isinstance(f, FSMFieldMixin) for f in m._meta.get_fields())
 ]
 
 

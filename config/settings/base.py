@@ -154,9 +154,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Once a day, early morning in the agency's time zone (CELERY_TIMEZONE).
     "daily-sweep": {
         "task": "revalidation.tasks.daily_sweep",
-        "schedule": crontab(
-            hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=0
-        ),
+        "schedule": crontab(hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=0),
     },
 }
 
