@@ -21,6 +21,7 @@ from core.audit import audit_record
 from core.dates import agency_today, membership_expiry
 from core.errors import DomainError, Incomplete, NotPermitted
 from core.identifiers import application_reference_next, member_number_next
+from core.inputs import require_text
 from core.models import Role
 from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check
 from core.transitions import transition_run
@@ -46,13 +47,6 @@ from .selectors import catalogue_current, profile_missing_items
 
 if TYPE_CHECKING:
     from core.models import User
-
-
-def _require_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 # --- Companies --------------------------------------------------------------------------
@@ -278,7 +272,7 @@ def profile_answer_save(
     if implementation not in ProfileAnswer.Implementation.values:
         raise ValidationError({"implementation": _("Choose how the requirement is implemented.")})
     if implementation != ProfileAnswer.Implementation.NOT_APPLICABLE:
-        description = _require_text(
+        description = require_text(
             description, "description", _("Describe how the company meets this requirement.")
         )
     with transaction.atomic():
@@ -621,7 +615,7 @@ def application_start_review(*, application: Application, actor: User) -> Applic
 def application_request_info(
     *, application: Application, actor: User, message: str, deadline: dt.date
 ) -> Application:
-    message = _require_text(message, "message", _("Write the information you need."))
+    message = require_text(message, "message", _("Write the information you need."))
     if deadline <= agency_today():
         raise ValidationError({"deadline": _("The deadline must be a date after today.")})
 
@@ -645,7 +639,7 @@ def application_request_info(
 
 
 def application_answer_info(*, application: Application, actor: User, response: str) -> Application:
-    response = _require_text(response, "response", _("Write your answer to the request."))
+    response = require_text(response, "response", _("Write your answer to the request."))
 
     def after(app: Application) -> None:
         InformationRequest.objects.filter(application=app, responded_at__isnull=True).update(
@@ -673,7 +667,7 @@ def application_mark_eligible(
 def application_mark_ineligible(
     *, application: Application, actor: User, reasons: str
 ) -> Application:
-    reasons = _require_text(reasons, "reasons", _("Give the reasons the applicant is ineligible."))
+    reasons = require_text(reasons, "reasons", _("Give the reasons the applicant is ineligible."))
     return transition_run(
         obj=application,
         action="mark_ineligible",
@@ -751,7 +745,7 @@ def application_certify(*, application: Application, actor: User, note: str = ""
 
 
 def application_deny(*, application: Application, actor: User, reasons: str) -> Application:
-    reasons = _require_text(reasons, "reasons", _("Give the reasons for the denial."))
+    reasons = require_text(reasons, "reasons", _("Give the reasons for the denial."))
     return transition_run(
         obj=application,
         action="deny",
@@ -779,21 +773,21 @@ def application_withdraw(*, application: Application, actor: User, note: str = "
 
 
 def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
-    reason = _require_text(reason, "reason", _("Give the reason for the suspension."))
+    reason = require_text(reason, "reason", _("Give the reason for the suspension."))
     return transition_run(
         obj=membership, action="suspend", actor=actor, roles=MANAGERS, note=reason
     )
 
 
 def membership_reinstate(*, membership: Membership, actor: User, reason: str) -> Membership:
-    reason = _require_text(reason, "reason", _("Give the reason for the reinstatement."))
+    reason = require_text(reason, "reason", _("Give the reason for the reinstatement."))
     return transition_run(
         obj=membership, action="reinstate", actor=actor, roles=MANAGERS, note=reason
     )
 
 
 def membership_cancel(*, membership: Membership, actor: User, reason: str) -> Membership:
-    reason = _require_text(reason, "reason", _("Give the reason for the cancellation."))
+    reason = require_text(reason, "reason", _("Give the reason for the cancellation."))
     return transition_run(
         obj=membership,
         action="cancel",
@@ -830,14 +824,14 @@ def membership_lapse(
 
 
 def membership_appeal(*, membership: Membership, actor: User, grounds: str) -> Membership:
-    grounds = _require_text(grounds, "grounds", _("Give the grounds of the appeal."))
+    grounds = require_text(grounds, "grounds", _("Give the grounds of the appeal."))
     return transition_run(
         obj=membership, action="appeal", actor=actor, roles=TRADER_ONLY, note=grounds
     )
 
 
 def membership_allow_appeal(*, membership: Membership, actor: User, reason: str) -> Membership:
-    reason = _require_text(reason, "reason", _("Give the reason for the decision."))
+    reason = require_text(reason, "reason", _("Give the reason for the decision."))
     return transition_run(
         obj=membership,
         action="allow_appeal",
@@ -851,7 +845,7 @@ def membership_allow_appeal(*, membership: Membership, actor: User, reason: str)
 def membership_uphold_cancellation(
     *, membership: Membership, actor: User, reason: str
 ) -> Membership:
-    reason = _require_text(reason, "reason", _("Give the reason for the decision."))
+    reason = require_text(reason, "reason", _("Give the reason for the decision."))
     return transition_run(
         obj=membership, action="uphold_cancellation", actor=actor, roles=MANAGERS, note=reason
     )
@@ -961,7 +955,7 @@ def change_notice_submit(
     permission_check(actor=actor, roles=TRADER_ONLY, action="report_change", company_id=company.pk)
     if kind not in ChangeNotice.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of change.")})
-    description = _require_text(description, "description", _("Describe the change."))
+    description = require_text(description, "description", _("Describe the change."))
     if membership is not None and membership.company_id != company.pk:
         raise ValidationError({"membership": _("Choose one of your company's memberships.")})
     with transaction.atomic():
@@ -1028,7 +1022,7 @@ def company_user_invite(
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
-    full_name = _require_text(full_name, "full_name", _("Enter the person's full name."))
+    full_name = require_text(full_name, "full_name", _("Enter the person's full name."))
     if company_role not in CompanyUser.CompanyRole.values:
         raise ValidationError({"company_role": _("Choose signing authority or contributor.")})
     with transaction.atomic():

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
+from core.inputs import require_text
 from core.roles import OFFICERS, SYSTEM, TRADER_ONLY, permission_check
 from core.transitions import state_label, transition_run
 from traders import services as trader_services
@@ -52,13 +53,6 @@ if TYPE_CHECKING:
 CURRENT_MEMBERSHIP_STATES = frozenset(
     {Membership.State.ACTIVE, Membership.State.SUSPENDED, Membership.State.APPEALED}
 )
-
-
-def _require_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 # --- Site validations -------------------------------------------------------------------
@@ -238,7 +232,7 @@ def site_validation_cancel(
     """Cancel a visit that has not been completed; an initial validation's application goes
     back to eligible, ready for a new one (unless the applicant has withdrawn it meanwhile:
     a withdrawn application stays withdrawn)."""
-    reason = _require_text(reason, "reason", _("Give the reason for cancelling the visit."))
+    reason = require_text(reason, "reason", _("Give the reason for cancelling the visit."))
 
     def after(v: SiteValidation) -> None:
         if v.kind != SiteValidation.Kind.INITIAL or v.application_id is None:
@@ -467,7 +461,7 @@ def action_plan_respond(
     item_responses: Mapping[int, str] | None = None,
 ) -> ActionPlan:
     """The member reports what was done, overall and (optionally) per item by item id."""
-    response = _require_text(response, "response", _("Describe the corrective action taken."))
+    response = require_text(response, "response", _("Describe the corrective action taken."))
     try:
         answers = {
             int(item_id): text.strip()
@@ -528,7 +522,7 @@ def action_plan_accept(*, plan: ActionPlan, actor: User, note: str = "") -> Acti
 
 def action_plan_return(*, plan: ActionPlan, actor: User, note: str) -> ActionPlan:
     """Send the response back for more work; the note says what is missing."""
-    note = _require_text(note, "note", _("Say what the member still has to do."))
+    note = require_text(note, "note", _("Say what the member still has to do."))
     return transition_run(
         obj=plan,
         action="return_plan",
@@ -588,7 +582,7 @@ def action_plan_extend(
     (the extension covers all the work still outstanding); ``original_deadline`` keeps the
     date first set. The plan goes back to issued.
     """
-    reason = _require_text(reason, "reason", _("Give the reason for the extension."))
+    reason = require_text(reason, "reason", _("Give the reason for the extension."))
     if deadline <= agency_today():
         raise ValidationError({"deadline": _("The new deadline must be a date after today.")})
 
@@ -635,7 +629,7 @@ def incident_report(
     permission_check(
         actor=actor, roles=TRADER_ONLY | OFFICERS, action="report_incident", company_id=company.pk
     )
-    description = _require_text(description, "description", _("Describe what happened."))
+    description = require_text(description, "description", _("Describe what happened."))
     if occurred_on > agency_today():
         raise ValidationError({"occurred_on": _("An incident cannot have occurred in the future.")})
     if membership is not None and membership.company_id != company.pk:
@@ -681,8 +675,8 @@ def incident_conclude(
 ) -> Incident:
     """Record the analysis. Action items, if any, are issued as one action plan from the
     incident in the same transaction: both happen, or neither."""
-    cause = _require_text(cause, "cause", _("State the cause of the incident."))
-    prevention_strategy = _require_text(
+    cause = require_text(cause, "cause", _("State the cause of the incident."))
+    prevention_strategy = require_text(
         prevention_strategy,
         "prevention_strategy",
         _("Describe the strategy to prevent it from happening again."),
