@@ -5,6 +5,7 @@ rather than skips when the database is not PostgreSQL."""
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -20,6 +21,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres"):
             item.fixturenames.append("_require_postgres")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, concurrency, real workers) end by emptying the
+    database, the reference data loaded by migrations included (business types, the PIP
+    2024 catalogue). Put it back for any test with database access that finds it gone."""
+    if request.node.get_closest_marker("django_db") is None:
+        # Database access through a fixture rather than the marker: set it up first.
+        names = set(request.fixturenames)
+        if names & {"transactional_db", "live_server"}:
+            request.getfixturevalue("transactional_db")
+        elif "db" in names:
+            request.getfixturevalue("db")
+        else:
+            return
+    from django.apps import apps as django_apps
+
+    from traders.models import BusinessType, CatalogueVersion
+
+    if CatalogueVersion.objects.filter(programme="PIP", version="2024").exists() and (
+        BusinessType.objects.exists()
+    ):
+        return
+    import_module("traders.migrations.0002_reference_data").forwards(django_apps, None)
 
 
 @pytest.fixture
