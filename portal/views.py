@@ -7,7 +7,6 @@ here (``trader_required``); they have their own pages.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
 from core.models import Role
 from revalidation.models import RevalidationCycle
-from revalidation.selectors import revalidation_list_for
+from revalidation.selectors import revalidation_list_for, revalidation_window_opens
 from revalidation.services import revalidation_open, revalidation_submit_profile
 from traders import services as trader_services
 from traders.models import (
@@ -810,12 +809,6 @@ def _profile_confirmation(membership: Membership) -> dict[str, Any]:
     return {"last": last, "due": due, "overdue": due < agency_today()}
 
 
-def _revalidation_window_opens(membership: Membership) -> dt.date:
-    """Traders may start the revalidation from the first reminder (180 days before expiry
-    by default), the day the scheduler would open it anyway."""
-    return membership.expires_on - dt.timedelta(days=max(settings.REVALIDATION_REMINDER_DAYS))
-
-
 @trader_required
 def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
@@ -829,7 +822,7 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revalidations = revalidation_list_for(user=request.user).filter(membership=membership)
     current = next((c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None)
     active = membership.state == Membership.State.ACTIVE
-    window_opens = _revalidation_window_opens(membership)
+    window_opens = revalidation_window_opens(membership=membership)
     return render(
         request,
         "portal/membership.html",
@@ -872,14 +865,6 @@ def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_revalidation_start(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
-    opens = _revalidation_window_opens(membership)
-    if agency_today() < opens:
-        messages.error(
-            request,
-            _("You can start the revalidation from %(date)s, %(days)s days before the expiry.")
-            % {"date": opens.isoformat(), "days": (membership.expires_on - opens).days},
-        )
-        return redirect("portal:membership", pk=membership.pk)
     try:
         cycle = revalidation_open(membership=membership, actor=request.user)
     except DomainError as error:

@@ -160,3 +160,11 @@ def profile_confirmation_rows(*, anchor_from: dt.date, anchor_to: dt.date) -> li
         .filter(anchor__gte=anchor_from, anchor__lte=anchor_to)
         .values("company_id", "anchor", "officer_id")
     )
+
+
+def revalidation_window_opens(*, membership: Membership) -> dt.date:
+    """The day from which the member's trader may open its revalidation: the first
+    reminder (180 days before expiry by default), when the scheduler opens it anyway."""
+    from django.conf import settings
+
+    return membership.expires_on - dt.timedelta(days=max(settings.REVALIDATION_REMINDER_DAYS))

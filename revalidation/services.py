@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.dates import agency_today
 from core.errors import DomainError
-from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check
+from core.models import Role
+from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check, role_of
 from core.transitions import state_label, transition_run
 from traders.models import Application, ChangeNotice, Membership, SecurityProfile, Site
 from traders.selectors import catalogue_current
@@ -36,6 +37,7 @@ from validations.models import SiteValidation
 from validations.services import site_validation_schedule
 
 from .models import RevalidationCycle
+from .selectors import revalidation_window_opens
 
 if TYPE_CHECKING:
     from core.models import User
@@ -97,6 +99,13 @@ def revalidation_open(
                 _("Only an active membership can be revalidated; this one is %(state)s.")
                 % {"state": state_label(locked)},
                 code="membership_not_active",
+            )
+        opens = revalidation_window_opens(membership=locked)
+        if role_of(actor) == Role.TRADER and agency_today() < opens:
+            raise DomainError(
+                _("You can start the revalidation from %(date)s, %(days)s days before the expiry.")
+                % {"date": opens.isoformat(), "days": (locked.expires_on - opens).days},
+                code="revalidation_not_yet",
             )
         current = locked.revalidation_cycles.filter(state__in=RevalidationCycle.IN_PROGRESS).first()
         if current is not None:

@@ -551,14 +551,15 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         lambda x: {"officer": x["officer_id"]},
         (401, 403, 404, 403, 200, 403),
     ),
-    # The member's own trader may open its regular revalidation (not an early one).
+    # The member's own trader may open its regular revalidation (not an early one), from
+    # the first reminder on: this membership expires in four years, so not yet (409).
     (
         "memberships.open-revalidation",
         _membership(),
         "post",
         "/memberships/{id}/open-revalidation/",
         None,
-        (401, 201, 404, 201, 201, 403),
+        (401, 409, 404, 201, 201, 403),
     ),
     (
         "memberships.confirm-profile",

@@ -20,6 +20,7 @@ from core.errors import DomainError, Incomplete, NotPermitted, TransitionNotAllo
 from core.models import AuditEvent
 from revalidation import services
 from revalidation.models import RevalidationCycle
+from revalidation.selectors import revalidation_window_opens
 from tests.factories import make_membership
 from tests.revalidation.factories import make_cycle, site_validation_pass
 from traders import services as trader_services
@@ -27,6 +28,8 @@ from traders.models import ChangeNotice, EvidenceFile, Membership, ProfileAnswer
 from traders.selectors import catalogue_current
 from validations import services as validation_services
 from validations.models import SiteValidation
+
+OTTAWA = ZoneInfo("America/Toronto")
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +82,13 @@ def membership(company, trader):
 
 
 @pytest.mark.parametrize("actor_name", ["system", "officer", "manager", "trader"])
-def test_open_starts_from_the_application_profile(actors, membership, actor_name):
+def test_open_starts_from_the_application_profile(request, actors, membership, actor_name):
     actor = actors[actor_name]
+    if actor_name == "trader":  # the member's trader may open it from the first reminder on
+        opens = revalidation_window_opens(membership=membership)
+        traveller = time_machine.travel(dt.datetime.combine(opens, dt.time(12), OTTAWA), tick=False)
+        traveller.start()
+        request.addfinalizer(traveller.stop)
     application_profile = membership.application.profile
     mark = audit_mark()
 
@@ -104,6 +112,19 @@ def test_open_starts_from_the_application_profile(actors, membership, actor_name
     assert answer.description == f"We meet {answer.requirement.code} with a written procedure."
     assert EvidenceFile.objects.filter(answer__profile=profile).count() == 26
     assert_one_event(mark, cycle, action="open", from_state="", to_state=S.OPEN, actor=actor)
+
+
+def test_the_member_s_trader_may_not_open_it_before_the_first_reminder(membership, trader):
+    opens = revalidation_window_opens(membership=membership)
+    the_day_before = dt.datetime.combine(opens - dt.timedelta(days=1), dt.time(12), OTTAWA)
+    with time_machine.travel(the_day_before, tick=False), pytest.raises(DomainError) as refused:
+        services.revalidation_open(membership=membership, actor=trader)
+    assert refused.value.code == "revalidation_not_yet"
+    assert opens.isoformat() in refused.value.message
+    assert not RevalidationCycle.objects.filter(membership=membership).exists()
+    with time_machine.travel(dt.datetime.combine(opens, dt.time(12), OTTAWA), tick=False):
+        cycle = services.revalidation_open(membership=membership, actor=trader)
+    assert cycle.state == S.OPEN
 
 
 @pytest.mark.parametrize("actor_name", forbidden("system", "officer", "manager", "trader"))
