@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.dates import APPEAL_WINDOW_DAYS, agency_today
+from core.files import upload_name
 from core.models import TimeStampedModel
 
 business_number_validator = RegexValidator(
@@ -358,11 +359,9 @@ class ProfileAnswer(TimeStampedModel):
 
 
 def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
-    # The stored name never reuses the uploader's file name (kept in original_name).
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"evidence/{instance.answer.profile.company_id}/{uuid.uuid4().hex}.{ext}"
+    return upload_name(
+        folder="evidence", company_id=instance.answer.profile.company_id, filename=filename
+    )
 
 
 class EvidenceFile(models.Model):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.files import upload_name
 from core.models import TimeStampedModel
 from traders.models import (
     Application,
@@ -178,10 +179,9 @@ class Finding(TimeStampedModel):
 
 
 def finding_upload_to(instance: FindingEvidence, filename: str) -> str:
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"findings/{instance.finding.validation.company_id}/{uuid.uuid4().hex}.{ext}"
+    return upload_name(
+        folder="findings", company_id=instance.finding.validation.company_id, filename=filename
+    )
 
 
 class FindingEvidence(models.Model):
