@@ -22,7 +22,9 @@ import platform
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,7 +73,9 @@ def main() -> None:
     today = agency_today()
     runs = [("first sweep (catch-up)", today), ("same day again", today)]
     runs.append(("next day", today + dt.timedelta(days=1)))
-    parts = [("requeue", lambda today: reminders_requeue_stale(older_than=stale))]
+    parts: list[tuple[str, Callable[[dt.date], Any]]] = [
+        ("requeue", lambda today: reminders_requeue_stale(older_than=stale))
+    ]
     parts += [(name, sweeps.SWEEP_FUNCTIONS[name]) for name in sweeps.SWEEPS]
     try:
         for label, day in runs:
@@ -108,9 +112,10 @@ def main() -> None:
         keys = list(client.scan_iter(match=f"{KEY_PREFIX}*"))
         if keys:
             client.delete(*keys)
+    pg_version = getattr(connection, "pg_version", 0)  # PostgreSQL's backend only
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"PostgreSQL {connection.pg_version // 10000}, Python {platform.python_version()}"
+        f"PostgreSQL {pg_version // 10000}, Python {platform.python_version()}"
     )
 
 

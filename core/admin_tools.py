@@ -9,13 +9,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
 
 def service_action(
-    service: Callable[..., Any], *, param: str, description: str, **extra: Any
+    service: Callable[..., Any], *, param: str, description: str | Promise, **extra: Any
 ) -> Callable[[admin.ModelAdmin[Any], HttpRequest, QuerySet[Any]], None]:
     """An admin action that calls ``service(<param>=obj, actor=request.user, **extra)`` for
     each selected object and reports each refusal by name."""
@@ -37,7 +38,7 @@ def service_action(
             )
 
     action.__name__ = f"action_{service.__name__}"
-    action.short_description = description  # type: ignore[attr-defined]  # Django admin API
+    action.short_description = description
     return action
 
 

@@ -69,7 +69,11 @@ def permission_check(
         raise refusal
     if role == Role.TRADER:
         assert actor is not None
-        if not actor.is_active or not actor.company_links.filter(company_id=company_id).exists():
+        if (
+            company_id is None
+            or not actor.is_active
+            or not actor.company_links.filter(company_id=company_id).exists()
+        ):
             raise refusal
     elif actor is not None and not actor.is_active:
         raise refusal

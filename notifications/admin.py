@@ -13,7 +13,7 @@ from .models import Notification, Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over models
+class ReminderAdmin(admin.ModelAdmin):
     """The ledger is a record: rows are written by the sweeps and the delivery task only."""
 
     list_display = ["kind", "milestone", "content_type", "object_id", "status", "attempts"]
@@ -37,7 +37,7 @@ class ReminderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over models
+class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "user", "created_at", "read_at"]
     list_filter = ["read_at"]
     search_fields = ["subject", "user__email"]

@@ -103,17 +103,17 @@ def reminders_enqueue(*, reminder_ids: Sequence[int]) -> None:
         return
     if _deliver_inline.get() or deliver_reminder.app.conf.task_always_eager:
         for reminder_id in reminder_ids:
-            deliver_reminder.apply(args=[reminder_id])
+            deliver_reminder.apply(args=(reminder_id,))
         return
     ids = list(reminder_ids)
     with deliver_reminder.app.producer_or_acquire() as producer:
         if len(ids) <= FAN_OUT_BATCH:
             for reminder_id in ids:
-                deliver_reminder.apply_async(args=[reminder_id], producer=producer)
+                deliver_reminder.apply_async(args=(reminder_id,), producer=producer)
             return
         for start in range(0, len(ids), FAN_OUT_BATCH):
             enqueue_reminders.apply_async(
-                args=[ids[start : start + FAN_OUT_BATCH]], producer=producer
+                args=(ids[start : start + FAN_OUT_BATCH],), producer=producer
             )
 
 

@@ -31,7 +31,7 @@ def retry_delay(retries: int) -> int:
     reject_on_worker_lost=True,
     max_retries=settings.REMINDER_MAX_RETRIES,
 )
-def deliver_reminder(self, reminder_id: int) -> str:  # type: ignore[no-untyped-def]  # bound task
+def deliver_reminder(self, reminder_id: int) -> str:  # bound task
     """Deliver one reminder. Transient failures (SMTP, network) are retried with exponential
     backoff; once the retries are spent, or on any other error, the reminder is marked
     failed: never silently dropped."""

@@ -122,7 +122,7 @@ class RevalidationCycle(ConcurrentTransitionMixin, TimeStampedModel):
         field=state,
         source=[State.PROFILE_SUBMITTED, State.VALIDATION_SCHEDULED],
         target=State.VALIDATION_SCHEDULED,
-        conditions=[validation_replaceable],
+        conditions=[validation_replaceable],  # type: ignore[list-item]  # django-fsm types conditions over Model
     )
     def schedule_validation(self) -> None:
         pass

@@ -75,13 +75,13 @@ def site_validation_report_context(*, validation: SiteValidation) -> dict[str, A
         subject = {
             "label_en": "Application",
             "label_fr": "Demande",
-            "value": v.application.reference,  # type: ignore[union-attr]  # checked above
+            "value": v.application.reference,
         }
     elif v.membership_id:
         subject = {
             "label_en": "Member number",
             "label_fr": "Numéro de membre",
-            "value": v.membership.member_number,  # type: ignore[union-attr]  # checked above
+            "value": v.membership.member_number,
         }
     else:
         subject = None

@@ -114,7 +114,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Uploads live outside the web root and are served only by views that check scope.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
-MEDIA_URL = None  # never served directly
+MEDIA_URL: str | None = None  # never served directly
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

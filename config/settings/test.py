@@ -19,7 +19,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Tasks enqueued by committed test transactions stay in memory; tests that run a real worker
 # point it (and their own producer) at Redis or a temporary folder themselves.
 CELERY_BROKER_URL = "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 # Django's live server (browser tests) cannot start with MEDIA_URL None (base): give it a
 # prefix nothing links to. Pages still serve uploads only through views that check scope.
