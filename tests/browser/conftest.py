@@ -89,7 +89,9 @@ def browser_context_options() -> dict[str, Any]:
 @pytest.fixture
 def page(browser: Any, live_server: Any, browser_context_options: dict[str, Any]) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, **browser_context_options)
-    context.set_default_timeout(10_000)
+    # Generous: a cold live server on a loaded 2-core machine (CI shares it) took ~9 s for
+    # its first page. A real hang still fails, at 30 s.
+    context.set_default_timeout(30_000)
     own_host = urlsplit(live_server.url).netloc
     elsewhere: list[str] = []
 
