@@ -6,7 +6,8 @@ dashboard p95 <= 150 ms, list p95 <= 80 ms).
         .venv/bin/python benchmarks/dashboard.py --companies 100000 --runs 30
     dropdb -h 127.0.0.1 -U postgres tt_bench_dash
 
-Migrates the database named by DATABASE_URL and seeds it with ``manage.py seed_demo
+Also times the dashboard with one filter at a time (a common and a rare business type, the
+PIP programme, a province, an officer). Migrates the database named by DATABASE_URL and seeds it with ``manage.py seed_demo
 --companies N`` unless it is already seeded (about 2.5 to 8 minutes for 100,000 companies),
 runs VACUUM ANALYZE (the state autovacuum keeps a live database in: statistics, hint bits,
 the visibility map that index-only scans need; a fresh bulk load has none of them), then requests each page in-process with Django's test Client, signed in as the
@@ -101,6 +102,15 @@ def main() -> None:
         + "?programme=PIP&province=ON",
         "dashboard (PIP, highway carriers)": reverse("backoffice:dashboard")
         + "?programme=PIP&business_type=highway_carrier",
+        # One filter at a time: a common and a rare business type, a place, an officer.
+        "dashboard (highway carriers)": reverse("backoffice:dashboard")
+        + "?business_type=highway_carrier",
+        "dashboard (rail carriers)": reverse("backoffice:dashboard")
+        + "?business_type=rail_carrier",
+        "dashboard (PIP)": reverse("backoffice:dashboard") + "?programme=PIP",
+        "dashboard (ON)": reverse("backoffice:dashboard") + "?province=ON",
+        "dashboard (officer)": reverse("backoffice:dashboard")
+        + f"?officer={User.objects.filter(role='officer').order_by('pk').first().pk}",
     }
     print(
         f"Data: {Company.objects.count():,} companies, {Membership.objects.count():,} "
@@ -113,7 +123,7 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}, jit {jit}"
     )
-    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'load':>5}")
     for name, url in pages.items():
         for _i in range(args.warm_up):
             assert client.get(url).status_code == 200
@@ -128,7 +138,8 @@ def main() -> None:
             assert response.status_code == 200
         print(
             f"{name:<36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
-            f"{len(queries):8d}"
+            f"{len(queries):8d} {os.getloadavg()[0]:5.1f}",
+            flush=True,
         )
         if args.profile:
             for ms, sql in sorted(queries, reverse=True):

@@ -18,8 +18,9 @@ from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
 from core.dates import agency_today
 from core.models import Role
-from tests.factories import CompanyFactory, UserFactory
-from traders.models import Membership
+from tests.factories import CompanyFactory, UserFactory, make_application, make_membership
+from traders import services
+from traders.models import BusinessType, Membership
 
 FIGURE = re.compile(r'<a href="([^"]+)"[^>]*data-figure="([^"]+)">(\d+)')
 COUNT = re.compile(r'data-count="(\d+)"')
@@ -89,11 +90,61 @@ def test_every_figure_equals_its_list(seeded, manager_client):
 
 
 def test_figures_equal_their_lists_with_filters(seeded, manager_client):
-    for query in ("programme=CSA", "country=CA&province=ON", "business_type=highway_carrier"):
+    for query in (
+        "programme=CSA",
+        "country=CA&province=ON",
+        "business_type=highway_carrier",
+        "programme=PIP&business_type=highway_carrier",
+        "business_type=customs_broker",
+    ):
         found = figures_on(manager_client, reverse("backoffice:dashboard") + "?" + query)
         for url, key, count in found:
             assert query.split("&")[0] in url
             assert list_count(manager_client, url) == count, (query, key)
+
+
+def figure(found: list[tuple[str, str, int]], key: str, *parts: str) -> tuple[str, int]:
+    """The link and the count of the figure ``key`` whose link has all of ``parts``."""
+    (match,) = [(url, n) for url, k, n in found if k == key and all(p in url for p in parts)]
+    return match
+
+
+def test_business_type_figures_follow_the_data_at_once(seeded, manager_client, manager):
+    """No summary, no cache: an application validated and a membership certified a moment
+    ago count at once under their company's business type, and a company that changes its
+    business types moves between the filtered figures (decisions count under the types the
+    company has now)."""
+    month = f"month={agency_today():%Y-%m}"
+    rail = reverse("backoffice:dashboard") + "?programme=PIP&business_type=rail_carrier"
+    importer = reverse("backoffice:dashboard") + "?programme=PIP&business_type=importer"
+
+    def counts(url: str) -> tuple[int, int]:
+        found = figures_on(manager_client, url)
+        return (
+            figure(found, "decisions", "action=certify", month)[1],
+            figure(found, "applications-validated")[1],
+        )
+
+    rail_before, importer_before = counts(rail), counts(importer)
+    company = CompanyFactory()
+    company.business_types.set([BusinessType.objects.get(code="rail_carrier")])
+    make_membership(company=company, manager=manager, programme="PIP")
+    make_application(state="validated", company=company, manager=manager, programme="PIP")
+
+    assert counts(rail) == (rail_before[0] + 1, rail_before[1] + 1)
+    assert counts(importer) == importer_before
+    found = figures_on(manager_client, rail)
+    for key, parts in (("decisions", ("action=certify", month)), ("applications-validated", ())):
+        url, count = figure(found, key, *parts)
+        assert list_count(manager_client, url) == count
+
+    services.company_update(
+        company=company,
+        actor=manager,
+        business_types=[BusinessType.objects.get(code="importer")],
+    )
+    assert counts(rail) == rail_before
+    assert counts(importer) == (importer_before[0] + 1, importer_before[1] + 1)
 
 
 def test_csv_export_has_the_lists_rows(seeded, manager_client):
