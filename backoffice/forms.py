@@ -253,6 +253,42 @@ class ExtendPlanForm(forms.Form):
     )
 
 
+class ItemAcceptForm(forms.Form):
+    """Accept the member's answer on one measure (``prefix=f"accept_item-{item.pk}"``)."""
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Measure %(number)s: note (optional)") % {"number": number}
+
+
+class ItemReturnForm(forms.Form):
+    """Return one answer with a note saying what is missing."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Measure %(number)s: what the member still has to do") % {
+            "number": number
+        }
+
+
+class ItemExtendForm(forms.Form):
+    """Extend one measure's deadline, with the reason."""
+
+    deadline = forms.DateField(widget=DateInput())
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = _("Measure %(number)s: new deadline") % {"number": number}
+        self.fields["reason"].label = _("Measure %(number)s: reason for the extension") % {
+            "number": number
+        }
+
+
 # --- Change notices ---------------------------------------------------------------------
 
 

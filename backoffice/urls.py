@@ -15,6 +15,11 @@ urlpatterns = [
         name="validation_schedule",
     ),
     path("evidence/<int:pk>/", workbench.evidence_download, name="evidence"),
+    path(
+        "answer-files/<int:pk>/",
+        workbench.information_file_download,
+        name="information_file",
+    ),
     path("validations/<int:pk>/", workbench.validation_detail, name="validation"),
     path(
         "validations/<int:pk>/findings/<int:requirement_pk>/",
@@ -34,6 +39,11 @@ urlpatterns = [
     ),
     path("action-plans/", workbench.action_plan_list, name="action_plans"),
     path("action-plans/<int:pk>/", workbench.action_plan_detail, name="action_plan"),
+    path(
+        "action-plan-files/<int:pk>/",
+        workbench.action_plan_evidence_download,
+        name="action_plan_evidence",
+    ),
     path("change-notices/", workbench.change_notice_list, name="change_notices"),
     path("change-notices/<int:pk>/", workbench.change_notice_detail, name="change_notice"),
     path("incidents/", workbench.incident_list, name="incidents"),

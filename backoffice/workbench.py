@@ -31,7 +31,7 @@ from core.access import staff_required
 from core.audit import audit_history
 from core.errors import DomainError, Incomplete
 from core.models import AuditEvent, Role, User
-from core.roles import OFFICERS
+from core.roles import OFFICERS, scope_for
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
 from revalidation.services import (
@@ -44,7 +44,14 @@ from traders import services as trader_services
 from traders.models import Application, ChangeNotice, Membership, Requirement
 from validations import selectors as validation_selectors
 from validations import services as validation_services
-from validations.models import ActionPlan, Finding, Incident, SiteValidation
+from validations.models import (
+    ActionPlan,
+    ActionPlanItem,
+    ActionPlanItemEvidence,
+    Finding,
+    Incident,
+    SiteValidation,
+)
 
 from . import forms as f
 
@@ -384,7 +391,9 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
             "business_types": list(application.company.business_types.all()),
             "overview": overview,
             "evidence_count": len(evidence_ids),
-            "information_requests": list(application.information_requests.all()),
+            "information_requests": list(
+                application.information_requests.prefetch_related("files")
+            ),
             "validations": list(
                 application.site_validations.select_related("lead_officer").order_by(
                     "-scheduled_for"
@@ -421,6 +430,14 @@ def _file_response(stored: Any) -> FileResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """A trader's evidence file, for staff only (404 for anyone else)."""
     return _file_response(_get_or_404(trader_selectors.evidence_list_for(user=request.user), pk=pk))
+
+
+@officers_only
+def information_file_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file a trader attached to an answer to an information request, for staff only."""
+    return _file_response(
+        _get_or_404(trader_selectors.information_file_list_for(user=request.user), pk=pk)
+    )
 
 
 @officers_only
@@ -806,46 +823,138 @@ def _plan_service(action: str, plan: ActionPlan, actor: Any, data: dict) -> Any:
     return validation_services.action_plan_escalate(plan=plan, actor=actor, note=data["note"])
 
 
+ITEM_FORMS: dict[str, type[forms.Form]] = {
+    "accept_item": f.ItemAcceptForm,
+    "return_item": f.ItemReturnForm,
+    "extend_item": f.ItemExtendForm,
+}
+ITEM_DONE = {
+    "accept_item": gettext_lazy("Measure %(number)s: the answer is accepted."),
+    "return_item": gettext_lazy("Measure %(number)s: returned to the member with your note."),
+    "extend_item": gettext_lazy("Measure %(number)s: the deadline is extended."),
+}
+PLAN_AFTER_REVIEW = {
+    ActionPlan.State.ACCEPTED: gettext_lazy(
+        "Every measure is accepted: the action plan is closed."
+    ),
+    ActionPlan.State.RETURNED: gettext_lazy(
+        "Every answer is reviewed: the action plan is returned to the member."
+    ),
+}
+
+
+def _item_service(action: str, item: ActionPlanItem, actor: Any, data: dict) -> Any:
+    if action == "accept_item":
+        return validation_services.action_plan_item_accept(
+            item=item, actor=actor, note=data["note"]
+        )
+    if action == "return_item":
+        return validation_services.action_plan_item_return(
+            item=item, actor=actor, note=data["note"]
+        )
+    return validation_services.action_plan_item_extend(
+        item=item, actor=actor, deadline=data["deadline"], reason=data["reason"]
+    )
+
+
+def _plan_item_post(
+    request: HttpRequest, plan: ActionPlan, items: list[ActionPlanItem], action: str
+) -> tuple[HttpResponse | None, tuple[str, int, forms.Form], int]:
+    """One measure's review or extension: a redirect when done, else the bound form and the
+    status to answer with."""
+    item = next((i for i in items if str(i.pk) == request.POST.get("item", "")), None)
+    if item is None:
+        raise Http404
+    number = items.index(item) + 1
+    form = ITEM_FORMS[action](request.POST, prefix=f"{action}-{item.pk}", number=number)
+    status = INVALID
+    if form.is_valid():
+        result, status = _run(
+            form, lambda: _item_service(action, item, request.user, form.cleaned_data)
+        )
+        if result is not None:
+            messages.success(request, str(ITEM_DONE[action]) % {"number": number})
+            if result.plan.state in PLAN_AFTER_REVIEW and result.plan.state != plan.state:
+                messages.info(request, str(PLAN_AFTER_REVIEW[result.plan.state]))
+            url = reverse("backoffice:action_plan", kwargs={"pk": plan.pk})
+            return redirect(f"{url}#item-{item.pk}"), (action, item.pk, form), status
+    return None, (action, item.pk, form), status
+
+
 @officers_only
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An action plan, item by item, with the member's responses; accept, return with a
-    note, extend the deadline (reason recorded), escalate to a manager."""
+    """An action plan, item by item, with the member's answers and files: accept each answer
+    or return it with a note, extend a measure's deadline (reason recorded); for the whole
+    plan, accept or return at once, extend, escalate to a manager when overdue."""
     plan = _get_or_404(validation_selectors.action_plan_for_page, user=request.user, pk=pk)
+    items = list(plan.items.all())
+    models.prefetch_related_objects(items, "evidence")
     bound: dict[str, forms.Form] = {}
+    bound_item: tuple[str, int, forms.Form] | None = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in PLAN_FORMS:
-            raise Http404
-        form = PLAN_FORMS[action](request.POST, prefix=action)
-        if form.is_valid():
-            result, status = _run(
-                form, lambda: _plan_service(action, plan, request.user, form.cleaned_data)
-            )
-            if result is not None:
-                messages.success(request, str(PLAN_DONE[action]))
-                return redirect("backoffice:action_plan", pk=plan.pk)
+        if action in ITEM_FORMS:
+            done, bound_item, status = _plan_item_post(request, plan, items, action)
+            if done is not None:
+                return done
+        elif action in PLAN_FORMS:
+            form = PLAN_FORMS[action](request.POST, prefix=action)
+            if form.is_valid():
+                result, status = _run(
+                    form, lambda: _plan_service(action, plan, request.user, form.cleaned_data)
+                )
+                if result is not None:
+                    messages.success(request, str(PLAN_DONE[action]))
+                    return redirect("backoffice:action_plan", pk=plan.pk)
+            else:
+                status = INVALID
+            bound[action] = form
         else:
-            status = INVALID
-        bound[action] = form
+            raise Http404
     S = ActionPlan.State
+    open_plan = plan.state in ActionPlan.OPEN_STATES
+    rows = []
+    unshown = bound_item[2] if bound_item is not None else None  # a refusal shown at the top
+    for number, item in enumerate(items, start=1):
+        item_forms: dict[str, forms.Form] = {}
+        reviewable = plan.state == S.RESPONDED and item.review == item.Review.PENDING
+        extendable = open_plan and item.review != item.Review.ACCEPTED
+        for action, form_class in ITEM_FORMS.items():
+            if (action == "extend_item" and not extendable) or (
+                action != "extend_item" and not reviewable
+            ):
+                continue
+            if bound_item is not None and bound_item[:2] == (action, item.pk):
+                item_forms[action] = bound_item[2]
+                unshown = None
+            else:
+                item_forms[action] = form_class(prefix=f"{action}-{item.pk}", number=number)
+        rows.append({"number": number, "item": item, "forms": item_forms})
     return render(
         request,
         "backoffice/workbench/action_plan.html",
         {
             "plan": plan,
-            "items": list(plan.items.all()),
+            "rows": rows,
+            "item_refusal": unshown,
             "forms": {
                 name: bound.get(name) or form_class(prefix=name)
                 for name, form_class in PLAN_FORMS.items()
             },
             "can_review": plan.state == S.RESPONDED,
-            "can_extend": plan.state in (S.ISSUED, S.RETURNED, S.OVERDUE, S.ESCALATED),
+            "can_extend": open_plan,
             "can_escalate": plan.state == S.OVERDUE,
             "history": list(audit_history(obj=plan)),
         },
         status=status,
     )
+
+
+@officers_only
+def action_plan_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file the member attached to an answer on a measure, for staff only."""
+    return _file_response(_get_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk))
 
 
 @officers_only
@@ -1069,6 +1178,15 @@ REVALIDATION_DONE = {
 }
 
 
+def _revalidation_schedule_form(data: Any = None, **options: Any) -> f.ScheduleValidationForm:
+    """The visit's form, whose hint speaks of the member's sites (there is no application)."""
+    form = f.ScheduleValidationForm(data, prefix="schedule", **options)
+    form.fields["sites"].help_text = _(
+        "Leave all unticked to visit every active site of the company."
+    )
+    return form
+
+
 @officers_only
 def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A revalidation cycle: its state and due date, the updated Security Profile (read
@@ -1085,7 +1203,7 @@ def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": _staff_officers(exclude=request.user),
     }
     built = {
-        "schedule": lambda data=None: f.ScheduleValidationForm(data, prefix="schedule", **options),
+        "schedule": lambda data=None: _revalidation_schedule_form(data, **options),
         "complete": lambda data=None: f.RevalidationCompleteForm(data, prefix="complete"),
     }
     bound: dict[str, forms.Form] = {}
@@ -1102,7 +1220,8 @@ def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     cycle=cycle,
                     actor=user,
                     scheduled_for=data["scheduled_for"],
-                    sites=list(data["sites"]),
+                    # None ticked: every active site, as the form's hint says.
+                    sites=list(data["sites"]) or list(options["sites"]),
                     officers=list(data["officers"]),
                     joint_with_cbp=data["joint_with_cbp"],
                 )

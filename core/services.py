@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -161,30 +162,29 @@ INVITATION_BODY = "email/company_invitation.txt"
 def invitation_send(
     *, user: User, company_name: str, inviter: User, company_role: Any, accept_url: str
 ) -> None:
-    """The bilingual invitation e-mail. An account waiting for its password gets the link
-    to choose it (``accept_url`` with ``{lang}``, ``{uidb64}`` and ``{token}``
-    placeholders); an active account is told to sign in (``accept_url`` is then the sign-in
-    address with a ``{lang}`` placeholder)."""
+    """The invitation e-mail, in the invited person's preferred language (the link leads to
+    the pages in that language). An account waiting for its password gets the link to
+    choose it (``accept_url`` with ``{lang}``, ``{uidb64}`` and ``{token}`` placeholders);
+    an active account is told to sign in (``accept_url`` is then the sign-in address with a
+    ``{lang}`` placeholder). ``company_role`` may be a lazy label: it is rendered in the
+    person's language too."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
     needs_password = not user.is_active
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = invitation_token.make_token(user) if needs_password else ""
-    context = {
-        "email": user.email,
-        "name": user.full_name or user.email,
-        "inviter": inviter.full_name or inviter.email,
-        "company": company_name,
-        "company_role": company_role,
-        "needs_password": needs_password,
-        "link_en": accept_url.format(uidb64=uidb64, token=token, lang="en"),
-        "link_fr": accept_url.format(uidb64=uidb64, token=token, lang="fr"),
-    }
-    subject = " ".join(render_to_string(INVITATION_SUBJECT, context).split())
-    send_mail(
-        subject=subject,
-        message=render_to_string(INVITATION_BODY, context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with translation.override(language):
+        context = {
+            "email": user.email,
+            "name": user.full_name or user.email,
+            "inviter": inviter.full_name or inviter.email,
+            "company": company_name,
+            "company_role": str(company_role),
+            "needs_password": needs_password,
+            "link": accept_url.format(uidb64=uidb64, token=token, lang=language),
+        }
+        subject = " ".join(render_to_string(INVITATION_SUBJECT, context).split())
+        body = render_to_string(INVITATION_BODY, context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
 
 
 def invitation_user(*, uidb64: str, token: str) -> User:

@@ -144,6 +144,35 @@ class InviteForm(forms.Form):
             "follows the applications."
         ),
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Their preferred language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The language of the invitation and of the e-mails we send them. A person who "
+            "already has an account keeps the language they chose."
+        ),
+    )
+
+
+class CompanySwitchForm(forms.Form):
+    """The company a trader of several companies acts for: one of theirs."""
+
+    company = forms.ModelChoiceField(
+        label=_("Company you act for"),
+        queryset=Company.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _("Choose one of the companies you are a user of."),
+            "required": _("Choose one of the companies you are a user of."),
+        },
+    )
+
+    def __init__(self, *args: Any, companies: Iterable[Company] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(
+            pk__in=[c.pk for c in companies]
+        ).order_by("legal_name", "pk")
 
 
 class ApplicationStartForm(SitesChoiceMixin, forms.Form):
@@ -279,11 +308,41 @@ class AreaForm(forms.Form):
         return entries
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none is chosen)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if not items and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
 class InformationAnswerForm(forms.Form):
     response = forms.CharField(
         label=_("Your answer"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    # A declared field: the form's metaclass moves it into base_fields, so the form's own
+    # ``files`` (the uploads) is untouched.
+    files = MultipleFileField(  # type: ignore[assignment]  # see above
+        label=_("Supporting documents (optional)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "You may choose several files. PDF, image (PNG, JPEG, GIF, WebP) or office "
+            "document; at most %(mb)s MB each."
+        ) % {"mb": settings.EVIDENCE_MAX_BYTES // 1_048_576}
 
 
 class ChangeNoticeForm(forms.Form):
@@ -333,24 +392,22 @@ class IncidentForm(forms.Form):
             self.fields["membership"].queryset = memberships
 
 
-class ActionPlanResponseForm(forms.Form):
-    response = forms.CharField(
-        label=_("What the company did"),
-        help_text=_("An overall account of the corrective actions."),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+class ActionPlanItemAnswerForm(forms.Form):
+    """The member's answer on one corrective measure: what was done, and files as evidence
+    (one form per measure on the plan's page, ``prefix=f"item{item.pk}"``)."""
 
-    def __init__(self, *args: Any, items: Iterable[Any] = (), **kwargs: Any) -> None:
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(required=False)
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.items = list(items)
-        for number, item in enumerate(self.items, start=1):
-            self.fields[f"item-{item.pk}"] = forms.CharField(
-                label=_("Measure %(number)s: what was done") % {"number": number},
-                help_text=item.measure,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=False,
-                initial=item.response,
-            )
-
-    def item_responses(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data.get(f"item-{item.pk}") or "" for item in self.items}
+        self.fields["response"].label = _("Measure %(number)s: what the company did") % {
+            "number": number
+        }
+        self.fields["files"].label = _("Measure %(number)s: evidence (optional)") % {
+            "number": number
+        }
+        self.fields["files"].help_text = _(
+            "You may choose several files. PDF, image (PNG, JPEG, GIF, WebP) or office "
+            "document; at most %(mb)s MB each."
+        ) % {"mb": settings.EVIDENCE_MAX_BYTES // 1_048_576}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("company/new/", views.company_create, name="company_create"),
     path("company/sites/new/", views.site_create, name="site_create"),
     path("company/invite/", views.company_invite, name="company_invite"),
+    path("company/switch/", views.company_switch, name="company_switch"),
     # Applications and their Security Profile
     path("applications/new/", views.application_start, name="application_start"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
@@ -32,6 +33,7 @@ urlpatterns = [
         name="information_answer",
     ),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("answer-files/<int:pk>/", views.information_file_download, name="information_file"),
     # Memberships
     path("memberships/<int:pk>/", views.membership_detail, name="membership"),
     path(
@@ -50,6 +52,11 @@ urlpatterns = [
         name="membership_revalidation_start",
     ),
     path("action-plans/<int:pk>/", views.action_plan_detail, name="action_plan"),
+    path(
+        "action-plan-files/<int:pk>/",
+        views.action_plan_evidence_download,
+        name="action_plan_evidence",
+    ),
     path("changes/new/", views.change_notice_create, name="change_notice_create"),
     path("incidents/new/", views.incident_create, name="incident_create"),
     path("revalidations/<int:pk>/", views.revalidation_detail, name="revalidation"),

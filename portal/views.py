@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
@@ -29,6 +28,7 @@ from core.audit import audit_history
 from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
 from core.models import Role
+from core.roles import scope_for
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for, revalidation_window_opens
 from revalidation.services import revalidation_open, revalidation_submit_profile
@@ -46,22 +46,56 @@ from traders.selectors import (
     change_notice_list_for,
     company_list_for,
     evidence_list_for,
+    information_file_list_for,
     membership_list_for,
     profile_completeness,
+    profile_confirmation_for,
     profile_overview,
 )
-from validations.models import ActionPlan
+from validations.models import ActionPlan, ActionPlanItemEvidence
 from validations.selectors import action_plan_list_for
-from validations.services import action_plan_respond, incident_report
+from validations.services import action_plan_item_respond, incident_report
 
 from . import forms
 
 # --- Helpers ----------------------------------------------------------------------------
 
 
+# The company a trader of several companies acts for (a CompanyUser row each): its id is
+# kept in the session and checked against the user's companies on every request; without a
+# valid choice, the first company they are a user of. Pages list and create things for that
+# company only. A detail page of another of the user's companies (a link from a notification
+# or an e-mail, another tab) is not refused: opening it switches to that company, with a
+# message saying so, so that what follows stays scoped to it. Downloads switch nothing.
+ACTING_COMPANY = "portal.acting_company_id"
+
+
+def _companies(request: HttpRequest) -> tuple[list[Company], Company | None]:
+    """The user's companies (by name) and the one they act for, in one query."""
+    companies = list(company_list_for(user=request.user).order_by("legal_name", "pk"))
+    if not companies:
+        return companies, None
+    chosen = request.session.get(ACTING_COMPANY)
+    acting = next((c for c in companies if c.pk == chosen), None)
+    if acting is None:
+        if chosen is not None:
+            request.session.pop(ACTING_COMPANY, None)  # no longer a user of that company
+        acting = min(companies, key=lambda c: c.pk)
+    return companies, acting
+
+
 def _company(request: HttpRequest) -> Company | None:
-    """The company the trader acts for: the first they are a user of."""
-    return company_list_for(user=request.user).order_by("pk").first()
+    """The company the trader acts for."""
+    return _companies(request)[1]
+
+
+def _act_for(request: HttpRequest, company: Company) -> None:
+    """A detail page of one of the user's companies (reached through a scoped selector):
+    from now on they act for that company."""
+    if request.session.get(ACTING_COMPANY) == company.pk or _company(request) == company:
+        return
+    request.session[ACTING_COMPANY] = company.pk
+    messages.info(request, _("You are now acting for %(company)s.") % {"company": company})
 
 
 def _company_or_redirect(request: HttpRequest) -> Company | HttpResponse:
@@ -136,6 +170,7 @@ class ProfileHolder:
 def _holder(request: HttpRequest, kind: str, pk: int) -> ProfileHolder:
     if kind == "application":
         app = get_object_or_404(application_list_for(user=request.user), pk=pk)
+        _act_for(request, app.company)
         return ProfileHolder(
             kind=kind,
             obj=app,
@@ -144,8 +179,9 @@ def _holder(request: HttpRequest, kind: str, pk: int) -> ProfileHolder:
         )
     if kind == "revalidation":
         cycle = get_object_or_404(
-            revalidation_list_for(user=request.user).select_related("profile"), pk=pk
+            revalidation_list_for(user=request.user).select_related("profile", "company"), pk=pk
         )
+        _act_for(request, cycle.company)
         return ProfileHolder(
             kind=kind,
             obj=cycle,
@@ -249,9 +285,13 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
 
 @trader_required
 def home(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    companies, company = _companies(request)
     user = request.user
     context: dict[str, Any] = {"company": company}
+    if len(companies) > 1:
+        context["switch_form"] = forms.CompanySwitchForm(
+            companies=companies, initial={"company": company}
+        )
     if company is not None:
         context.update(
             applications=application_list_for(user=user).filter(company=company),
@@ -267,6 +307,32 @@ def home(request: HttpRequest) -> HttpResponse:
             change_notices=change_notice_list_for(user=user).filter(company=company)[:5],
         )
     return render(request, "portal/home.html", context)
+
+
+@trader_required
+def company_switch(request: HttpRequest) -> HttpResponse:
+    """Choose the company to act for, among those the user is a user of (POST); the page
+    itself shows the choice, and the error when the choice is refused."""
+    companies, acting = _companies(request)
+    if not companies:
+        return redirect("portal:company_create")
+    form = forms.CompanySwitchForm(
+        request.POST or None, companies=companies, initial={"company": acting}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = form.cleaned_data["company"]
+            request.session[ACTING_COMPANY] = chosen.pk
+            messages.success(
+                request, _("You are now acting for %(company)s.") % {"company": chosen}
+            )
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/company_switch.html",
+        {"form": form, "company": acting},
+        status=400 if form.errors else 200,
+    )
 
 
 @trader_required
@@ -300,7 +366,10 @@ def company_invite(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("portal:company")
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(
+        request.POST or None,
+        initial={"preferred_language": request.user.preferred_language or settings.LANGUAGE_CODE},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             link = trader_services.company_user_invite(
@@ -505,7 +574,7 @@ def _profile_context(holder: ProfileHolder) -> dict[str, Any]:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     app = holder.obj
-    requests = list(app.information_requests.order_by("-created_at"))
+    requests = list(app.information_requests.prefetch_related("files").order_by("-created_at"))
     context = _profile_context(holder)
     context.update(
         application=app,
@@ -598,15 +667,20 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def information_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     app = holder.obj
-    info = get_object_or_404(InformationRequest, application=app, pk=request_pk)
-    form = forms.InformationAnswerForm(request.POST or None)
+    info = get_object_or_404(
+        InformationRequest.objects.prefetch_related("files"), application=app, pk=request_pk
+    )
+    form = forms.InformationAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if not info.is_open:
             messages.warning(request, _("This request was already answered."))
             return redirect("portal:application", pk=app.pk)
         try:
             trader_services.application_answer_info(
-                application=app, actor=request.user, response=form.cleaned_data["response"]
+                application=app,
+                actor=request.user,
+                response=form.cleaned_data["response"],
+                uploads=form.cleaned_data["files"],
             )
         except ValidationError as error:
             forms.errors_to_form(form, error)
@@ -762,19 +836,28 @@ application_area = trader_required(profile_area)
 revalidation_area = trader_required(profile_area)
 
 
-@trader_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_object_or_404(evidence_list_for(user=request.user), pk=pk)
+def _file_response(stored: Any) -> FileResponse:
     try:
-        handle = evidence.file.open("rb")
+        handle = stored.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        filename=stored.original_name,
+        content_type=stored.content_type,
     )
+
+
+@trader_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_response(get_object_or_404(evidence_list_for(user=request.user), pk=pk))
+
+
+@trader_required
+def information_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file attached to an answer to an information request: the company's users only."""
+    return _file_response(get_object_or_404(information_file_list_for(user=request.user), pk=pk))
 
 
 # --- Memberships ------------------------------------------------------------------------
@@ -794,26 +877,12 @@ def _membership_profile(membership: Membership) -> SecurityProfile | None:
     )
 
 
-def _profile_confirmation(membership: Membership) -> dict[str, Any]:
-    """The last yearly confirmation of the company's profile and when the next is due,
-    counted as the reminder sweep counts it (revalidation.selectors.
-    profile_confirmation_rows): 12 months after the latest of certification, renewal and
-    confirmation."""
-    last = SecurityProfile.objects.filter(company_id=membership.company_id).aggregate(
-        last=models.Max("confirmed_on")
-    )["last"]
-    anchor = max(
-        d for d in (membership.certified_on, membership.last_renewed_on, last) if d is not None
-    )
-    due = anchor + relativedelta(months=settings.PROFILE_CONFIRMATION_DUE_MONTHS)
-    return {"last": last, "due": due, "overdue": due < agency_today()}
-
-
 @trader_required
 def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         membership_list_for(user=request.user).select_related("assigned_officer"), pk=pk
     )
+    _act_for(request, membership.company)
     plans = (
         action_plan_list_for(user=request.user)
         .filter(company_id=membership.company_id, state__in=ActionPlan.OPEN_STATES)
@@ -832,7 +901,8 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revalidations": revalidations,
             "current_revalidation": current,
             "certificate_available": active,
-            "confirmation": _profile_confirmation(membership),
+            # The company's, as the reminder sweep counts it (None: no active membership).
+            "confirmation": profile_confirmation_for(company_id=membership.company_id),
             "can_confirm": active and _membership_profile(membership) is not None,
             "revalidation_window_opens": window_opens,
             "can_start_revalidation": active and current is None and agency_today() >= window_opens,
@@ -844,6 +914,7 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    _act_for(request, membership.company)
     profile = _membership_profile(membership)
     if membership.state != Membership.State.ACTIVE or profile is None:
         messages.error(
@@ -865,6 +936,7 @@ def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_revalidation_start(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    _act_for(request, membership.company)
     try:
         cycle = revalidation_open(membership=membership, actor=request.user)
     except DomainError as error:
@@ -900,32 +972,82 @@ def membership_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trader_required
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's measures, each with its deadline, where it stands and the officer's note;
+    while the plan waits for the member, a form per measure not yet accepted (the answer and
+    its files). The plan moves to the officer once every measure owed is answered."""
     plan = get_object_or_404(
-        action_plan_list_for(user=request.user).select_related("membership"), pk=pk
+        action_plan_list_for(user=request.user).select_related("company", "membership"), pk=pk
     )
-    items = list(plan.items.all())
+    _act_for(request, plan.company)
+    items = list(
+        plan.items.select_related("requirement")
+        .prefetch_related("evidence")
+        .order_by("deadline", "id")
+    )
     open_plan = plan.state in ActionPlan.OPEN_STATES
-    form = forms.ActionPlanResponseForm(request.POST or None, items=items)
-    if request.method == "POST" and open_plan and form.is_valid():
-        try:
-            action_plan_respond(
-                plan=plan,
-                actor=request.user,
-                response=form.cleaned_data["response"],
-                item_responses=form.item_responses(),
+    bound: tuple[int, forms.ActionPlanItemAnswerForm] | None = None
+    if request.method == "POST":
+        item = next((i for i in items if str(i.pk) == request.POST.get("item", "")), None)
+        if item is None:
+            raise Http404
+        number = items.index(item) + 1
+        form = forms.ActionPlanItemAnswerForm(
+            request.POST, request.FILES, prefix=f"item{item.pk}", number=number
+        )
+        if form.is_valid():
+            try:
+                answered = action_plan_item_respond(
+                    item=item,
+                    actor=request.user,
+                    response=form.cleaned_data["response"],
+                    files=form.cleaned_data["files"],
+                )
+            except ValidationError as error:
+                forms.errors_to_form(form, error)
+            except DomainError as error:
+                _domain_error(request, error)
+                return redirect("portal:action_plan", pk=plan.pk)
+            else:
+                if answered.plan.state == ActionPlan.State.RESPONDED:
+                    messages.success(
+                        request,
+                        _("Every measure is answered: the officer now reviews your answers."),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Your answer on measure %(number)s is saved.") % {"number": number},
+                    )
+                url = reverse("portal:action_plan", kwargs={"pk": plan.pk})
+                return redirect(f"{url}#item-{item.pk}")
+        bound = (item.pk, form)
+    rows = []
+    for number, item in enumerate(items, start=1):
+        form = None
+        if bound and bound[0] == item.pk:
+            form = bound[1]  # what was just sent, with its errors beside the fields
+        elif open_plan and item.review != item.Review.ACCEPTED:
+            form = forms.ActionPlanItemAnswerForm(
+                prefix=f"item{item.pk}", number=number, initial={"response": item.response}
             )
-        except ValidationError as error:
-            forms.errors_to_form(form, error)
-        except DomainError as error:
-            _domain_error(request, error)
-            return redirect("portal:action_plan", pk=plan.pk)
-        else:
-            messages.success(request, _("Your response was sent to the officer."))
-            return redirect("portal:action_plan", pk=plan.pk)
+        rows.append({"number": number, "item": item, "form": form})
     return render(
         request,
         "portal/action_plan.html",
-        {"plan": plan, "items": items, "form": form, "open_plan": open_plan},
+        {
+            "plan": plan,
+            "rows": rows,
+            "open_plan": open_plan,
+            "has_errors": bool(bound and bound[1].errors),
+        },
+    )
+
+
+@trader_required
+def action_plan_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file the member attached to an answer: for the company's users only (404 else)."""
+    return _file_response(
+        get_object_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk)
     )
 
 

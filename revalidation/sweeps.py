@@ -35,6 +35,7 @@ from notifications.services import (
     reminders_requeue_stale,
 )
 from traders.models import Company, InformationRequest, Membership
+from traders.selectors import profile_confirmation_anchors, profile_confirmation_due_on
 from traders.services import membership_lapse
 from validations.models import ActionPlan, ActionPlanItem
 from validations.selectors import (
@@ -337,13 +338,18 @@ def sweep_profile_confirmation(*, today: dt.date) -> dict[str, int]:
     remind_after = relativedelta(months=settings.PROFILE_CONFIRMATION_REMINDER_MONTHS)
     due_after = relativedelta(months=settings.PROFILE_CONFIRMATION_DUE_MONTHS)
     # Confirmed 11 months ago or more, but not so long ago that the overdue flag (raised the
-    # day after the 12 months, or at the next sweep) has already been given.
-    rows = selectors.profile_confirmation_rows(
-        anchor_from=today - due_after - dt.timedelta(days=ANNOUNCE_DAYS),
-        anchor_to=today - remind_after,
+    # day after the 12 months, or at the next sweep) has already been given. The rule (the
+    # anchor and the due date) is traders.selectors': the member's page shows the same date.
+    rows = list(
+        profile_confirmation_anchors()
+        .filter(
+            anchor__gte=today - due_after - dt.timedelta(days=ANNOUNCE_DAYS),
+            anchor__lte=today - remind_after,
+        )
+        .values("company_id", "anchor", "officer_id")
     )
     for row in rows:
-        row["due_on"] = row["anchor"] + due_after
+        row["due_on"] = profile_confirmation_due_on(row["anchor"])
     due = [r for r in rows if r["due_on"] >= today]
     overdue = [r for r in rows if r["due_on"] < today]
     users = _with_company_users(rows) if rows else {}

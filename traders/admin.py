@@ -12,6 +12,7 @@ from .models import (
     Company,
     CompanyUser,
     EvidenceFile,
+    InformationAnswerFile,
     InformationRequest,
     Membership,
     MembershipCertificate,
@@ -145,10 +146,25 @@ class ApplicationAdmin(StateReadOnlyAdmin):
     ]
 
 
+class InformationAnswerFileInline(admin.TabularInline):
+    model = InformationAnswerFile
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
 @admin.register(InformationRequest)
 class InformationRequestAdmin(admin.ModelAdmin):
     list_display = ["application", "deadline", "responded_at"]
     raw_id_fields = ["company", "application", "requested_by", "responded_by"]
+    inlines = [InformationAnswerFileInline]
+
+
+@admin.register(InformationAnswerFile)
+class InformationAnswerFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "content_type", "size", "uploaded_at"]
+    raw_id_fields = ["information_request"]
+    readonly_fields = ["file", "content_type", "size", "uploaded_by"]
 
 
 @admin.register(Membership)

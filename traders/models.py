@@ -571,6 +571,43 @@ class InformationRequest(TimeStampedModel):
         return self.responded_at is None
 
 
+def information_file_upload_to(instance: InformationAnswerFile, filename: str) -> str:
+    return upload_name(
+        folder="information", company_id=instance.information_request.company_id, filename=filename
+    )
+
+
+class InformationAnswerFile(models.Model):
+    """A file the trader attached to the answer to an information request. Same rules as an
+    evidence file: checked against its extension, stored outside the web root under a
+    random name, served only by views that check the caller's scope."""
+
+    SCOPE_COMPANY_FIELD = "information_request__company"
+
+    information_request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("information request"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=information_file_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file attached to an answer")
+        verbose_name_plural = _("files attached to answers")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 # --- Memberships ------------------------------------------------------------------------
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -16,6 +20,7 @@ from .models import (
     ChangeNotice,
     Company,
     EvidenceFile,
+    InformationAnswerFile,
     Membership,
     Programme,
     Requirement,
@@ -119,6 +124,10 @@ def evidence_list_for(*, user: Any) -> models.QuerySet[EvidenceFile]:
     return scope_for(EvidenceFile, user=user)
 
 
+def information_file_list_for(*, user: Any) -> models.QuerySet[InformationAnswerFile]:
+    return scope_for(InformationAnswerFile, user=user)
+
+
 def membership_list_for(*, user: Any) -> models.QuerySet[Membership]:
     return scope_for(Membership, user=user).select_related("company")
 
@@ -199,3 +208,57 @@ def membership_mra_verify(*, member_number: str) -> Membership | None:
         .select_related("company")
         .first()
     )
+
+
+# --- The yearly confirmation of the security profile ------------------------------------
+#
+# One rule, used by the trader's membership page and by the reminder sweep: a company with
+# an active membership confirms its security profile at least once a year; the next
+# confirmation is due PROFILE_CONFIRMATION_DUE_MONTHS (12) months after the latest of the
+# certification and the last renewal of its active memberships and the last confirmation of
+# any of its security profiles (the anchor). The anchor is computed in SQL, grouped by
+# company, so that the sweep reads it for every member in one query.
+
+
+def profile_confirmation_due_on(anchor: dt.date) -> dt.date:
+    """The date by which the profile must be confirmed again, counted from the anchor."""
+    return anchor + relativedelta(months=settings.PROFILE_CONFIRMATION_DUE_MONTHS)
+
+
+def profile_confirmation_anchors(
+    *, memberships: models.QuerySet[Membership] | None = None
+) -> models.QuerySet[Any]:
+    """Per company with an active membership (among ``memberships``, default: all): its
+    ``company_id``, ``certified`` (latest certification), ``renewed`` (latest renewal, or
+    certification), ``confirmed`` (last confirmation, or None), ``anchor`` (the latest of
+    the three) and ``officer_id`` (an assigned officer). A grouped values() queryset: filter
+    it on ``anchor`` to read a window."""
+    queryset = Membership.objects.all() if memberships is None else memberships
+    return (
+        queryset.filter(state=Membership.State.ACTIVE)
+        .order_by()
+        .values("company_id")
+        .annotate(
+            certified=models.Max("certified_on"),
+            renewed=models.Max(Coalesce("last_renewed_on", "certified_on")),
+            officer_id=models.Max("assigned_officer_id"),
+            confirmed=models.Max("company__profiles__confirmed_on"),
+        )
+        # Coalesce: GREATEST with a NULL is NULL on SQLite (PostgreSQL ignores NULLs).
+        .annotate(anchor=Greatest("certified", "renewed", Coalesce("confirmed", "certified")))
+    )
+
+
+def profile_confirmation_for(*, company_id: int) -> dict[str, Any] | None:
+    """The company's last confirmation, the date the next is due and whether it is overdue
+    (agency dates); None when the company has no active membership (nothing is due)."""
+    from core.dates import agency_today
+
+    rows = list(
+        profile_confirmation_anchors(memberships=Membership.objects.filter(company_id=company_id))
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    due = profile_confirmation_due_on(row["anchor"])
+    return {"last": row["confirmed"], "due": due, "overdue": due < agency_today()}

@@ -34,6 +34,7 @@ from .models import (
     Company,
     CompanyUser,
     EvidenceFile,
+    InformationAnswerFile,
     InformationRequest,
     Membership,
     ProfileAnswer,
@@ -638,22 +639,72 @@ def application_request_info(
     )
 
 
-def application_answer_info(*, application: Application, actor: User, response: str) -> Application:
+INFORMATION_FILES_MAX = 10
+
+
+def application_answer_info(
+    *,
+    application: Application,
+    actor: User,
+    response: str,
+    uploads: Sequence[UploadedFile] = (),
+) -> Application:
+    """The trader answers the open information request, with text and any files (each
+    checked as evidence is). Text and files are saved together or not at all: when anything
+    fails, the files already written are deleted again."""
     response = require_text(response, "response", _("Write your answer to the request."))
+    uploads = list(uploads)
+    if len(uploads) > INFORMATION_FILES_MAX:
+        raise ValidationError(
+            {
+                "files": _("Attach at most %(count)s files to one answer.")
+                % {"count": INFORMATION_FILES_MAX}
+            }
+        )
+    extensions = [evidence_check(upload=upload, field="files") for upload in uploads]
+    stored: list[InformationAnswerFile] = []
 
     def after(app: Application) -> None:
-        InformationRequest.objects.filter(application=app, responded_at__isnull=True).update(
+        open_requests = list(
+            InformationRequest.objects.select_for_update()
+            .filter(application=app, responded_at__isnull=True)
+            .order_by("-created_at", "-pk")
+        )
+        if not open_requests:
+            if uploads:
+                raise DomainError(
+                    _("This application has no open information request."),
+                    code="no_open_request",
+                )
+            return
+        InformationRequest.objects.filter(pk__in=[r.pk for r in open_requests]).update(
             response=response, responded_at=timezone.now(), responded_by=actor
         )
+        for upload, ext in zip(uploads, extensions, strict=True):
+            attached = InformationAnswerFile(
+                information_request=open_requests[0],
+                original_name=(upload.name or "")[-255:],
+                content_type=EVIDENCE_CONTENT_TYPES[ext],
+                size=upload.size or 0,
+                uploaded_by=actor,
+            )
+            attached.file.save(upload.name or f"answer.{ext}", upload, save=False)
+            stored.append(attached)
+            attached.save()
 
-    return transition_run(
-        obj=application,
-        action="answer_info",
-        actor=actor,
-        roles=TRADER_ONLY,
-        note=response,
-        after=after,
-    )
+    try:
+        return transition_run(
+            obj=application,
+            action="answer_info",
+            actor=actor,
+            roles=TRADER_ONLY,
+            note=response,
+            after=after,
+        )
+    except BaseException:
+        for attached in stored:  # nothing half-saved: no file left without its row
+            attached.file.delete(save=False)
+        raise
 
 
 def application_mark_eligible(
@@ -1004,14 +1055,21 @@ def change_notice_open_follow_up(
 
 
 def company_user_invite(
-    *, company: Company, email: str, full_name: str, company_role: str, actor: User
+    *,
+    company: Company,
+    email: str,
+    full_name: str,
+    company_role: str,
+    actor: User,
+    preferred_language: str = "",
 ) -> CompanyUser:
     """The signing authority invites a colleague by e-mail with a company role.
 
     A new address gets an inactive trader account with no usable password (the invitation
-    link lets the person choose one, which activates the account); a trader account that
-    already exists is linked as it is. The link follows :func:`company_user_add`'s rules;
-    the interface sends the invitation e-mail."""
+    link lets the person choose one, which activates the account) and the preferred
+    language chosen for them (default: the inviter's); a trader account that already exists
+    is linked as it is, its language included. The link follows :func:`company_user_add`'s
+    rules; the interface sends the invitation e-mail."""
     from django.core.validators import validate_email
 
     from core.models import User as UserModel
@@ -1025,6 +1083,9 @@ def company_user_invite(
     full_name = require_text(full_name, "full_name", _("Enter the person's full name."))
     if company_role not in CompanyUser.CompanyRole.values:
         raise ValidationError({"company_role": _("Choose signing authority or contributor.")})
+    preferred_language = preferred_language or actor.preferred_language or settings.LANGUAGE_CODE
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose English or French.")})
     with transaction.atomic():
         user = UserModel.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.role != Role.TRADER:
@@ -1034,7 +1095,13 @@ def company_user_invite(
         if user is not None and CompanyUser.objects.filter(company=company, user=user).exists():
             raise ValidationError({"email": _("This person is already a user of the company.")})
         if user is None:
-            user = UserModel(email=email, full_name=full_name, role=Role.TRADER, is_active=False)
+            user = UserModel(
+                email=email,
+                full_name=full_name,
+                role=Role.TRADER,
+                is_active=False,
+                preferred_language=preferred_language,
+            )
             user.set_unusable_password()
             user.save()
             audit_record(actor=actor, obj=user, action="invite", note=company_role)

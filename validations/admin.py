@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from . import services
 from .models import (
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     Finding,
     FindingEvidence,
     Incident,
@@ -93,12 +96,26 @@ class ActionPlanAdmin(StateReadOnlyAdmin):
     ]
 
 
+class ActionPlanItemEvidenceInline(admin.TabularInline):
+    """The member's files: uploaded through the portal's checks only, never here."""
+
+    model = ActionPlanItemEvidence
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ActionPlanItem)
 class ActionPlanItemAdmin(admin.ModelAdmin):
     list_display = ["plan", "measure", "deadline", "original_deadline", "review"]
     list_filter = ["review"]
     raw_id_fields = ["plan", "requirement"]
-    readonly_fields = ["deadline", "original_deadline", "review"]
+    readonly_fields = ["deadline", "original_deadline", "review", "responded_at"]
+    inlines = [ActionPlanItemEvidenceInline]
 
 
 @admin.register(Incident)

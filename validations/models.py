@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.dates import agency_today
 from core.files import upload_name
 from core.models import TimeStampedModel
 from traders.models import (
@@ -349,8 +350,10 @@ class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
         source=[State.ISSUED, State.RETURNED, State.OVERDUE, State.ESCALATED],
         target=State.RESPONDED,
     )
-    def respond(self, *, response: str, when: dt.datetime) -> None:
-        self.response = response
+    def respond(self, *, when: dt.datetime, response: str | None = None) -> None:
+        # Answered item by item, the plan keeps any overall response it already has.
+        if response is not None:
+            self.response = response
         self.responded_at = when
 
     @transition(field=state, source=State.RESPONDED, target=State.ACCEPTED)
@@ -422,3 +425,71 @@ class ActionPlanItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.measure[:60]} ({self.deadline})"
+
+    # Where a measure stands, for people: derived from ``review`` and ``responded_at``.
+    class Status(models.TextChoices):
+        TO_ANSWER = "to_answer", _("Not answered yet")
+        ANSWERED = "answered", _("Answered, awaiting review")
+        RETURNED = "returned", _("Returned for more work")
+        ACCEPTED = "accepted", _("Accepted")
+
+    @property
+    def status(self) -> str:
+        if self.review == self.Review.ACCEPTED:
+            return self.Status.ACCEPTED
+        if self.review == self.Review.RETURNED:
+            return self.Status.RETURNED
+        return self.Status.ANSWERED if self.responded_at else self.Status.TO_ANSWER
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def awaits_member(self) -> bool:
+        """The member still owes an answer: not answered yet, or returned."""
+        return self.status in (self.Status.TO_ANSWER, self.Status.RETURNED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its deadline while the member still owes an answer on an open plan. An
+        accepted measure, or one answered and awaiting review, is never overdue."""
+        return (
+            self.awaits_member
+            and self.plan.state in ActionPlan.OPEN_STATES
+            and self.deadline < agency_today()
+        )
+
+
+def action_plan_evidence_upload_to(instance: ActionPlanItemEvidence, filename: str) -> str:
+    return upload_name(
+        folder="action-plans", company_id=instance.item.plan.company_id, filename=filename
+    )
+
+
+class ActionPlanItemEvidence(models.Model):
+    """A file the member attached to their answer on one corrective measure."""
+
+    SCOPE_COMPANY_FIELD = "item__plan__company"
+
+    item = models.ForeignKey(
+        ActionPlanItem,
+        verbose_name=_("action plan item"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("file"), upload_to=action_plan_evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action plan item evidence")
+        verbose_name_plural = _("action plan item evidence")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from traders.selectors import catalogue_current
 from .models import (
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     Finding,
     FindingEvidence,
     Incident,
@@ -460,7 +461,9 @@ def action_plan_respond(
     response: str,
     item_responses: Mapping[int, str] | None = None,
 ) -> ActionPlan:
-    """The member reports what was done, overall and (optionally) per item by item id."""
+    """The member reports what was done, overall and (optionally) per item by item id:
+    the plan-level counterpart of :func:`action_plan_item_respond`, answering every measure
+    not yet accepted at once."""
     response = require_text(response, "response", _("Describe the corrective action taken."))
     try:
         answers = {
@@ -480,11 +483,15 @@ def action_plan_respond(
             raise ValidationError({"item_responses": _("Answer only the items of this plan.")})
 
     def after(p: ActionPlan) -> None:
+        # The overall response answers every measure not yet accepted: all of them await
+        # the officer's review again; those answered one by one also keep their text.
         for item in p.items.filter(pk__in=answers):
             item.response = answers[item.pk]
             item.responded_at = now
-            item.review = ActionPlanItem.Review.PENDING
-            item.save(update_fields=["response", "responded_at", "review", "updated_at"])
+            item.save(update_fields=["response", "responded_at", "updated_at"])
+        p.items.exclude(review=ActionPlanItem.Review.ACCEPTED).update(
+            review=ActionPlanItem.Review.PENDING, updated_at=now
+        )
 
     return transition_run(
         obj=plan,
@@ -506,7 +513,8 @@ def _items_review(plan: ActionPlan, review: str, note: str) -> None:
 
 
 def action_plan_accept(*, plan: ActionPlan, actor: User, note: str = "") -> ActionPlan:
-    """Accept the member's response: the plan and all its measures are closed."""
+    """Accept the member's response: the plan and all its measures are closed (every
+    measure not yet accepted is accepted, whatever its item-by-item review so far)."""
     note = (note or "").strip()
     return transition_run(
         obj=plan,
@@ -521,7 +529,8 @@ def action_plan_accept(*, plan: ActionPlan, actor: User, note: str = "") -> Acti
 
 
 def action_plan_return(*, plan: ActionPlan, actor: User, note: str) -> ActionPlan:
-    """Send the response back for more work; the note says what is missing."""
+    """Send the response back for more work; the note says what is missing. Every measure
+    not yet accepted is returned with that note."""
     note = require_text(note, "note", _("Say what the member still has to do."))
     return transition_run(
         obj=plan,
@@ -612,6 +621,279 @@ def action_plan_extend(
         check=check,
         after=after,
     )
+
+
+# --- Action plans, item by item ------------------------------------------------------
+#
+# The member answers each measure (text and files) while the plan is open; once every
+# measure still owed is answered, the plan moves to responded. The officer then reviews each
+# answer: once none awaits review, the plan is accepted if every measure is, else returned
+# (and the member answers the returned ones again). Each step writes an audit event on the
+# plan naming the measure; the plan's own transitions go through transition_run.
+
+MAX_FILES_PER_ANSWER = 5
+
+
+def _item_name(item: ActionPlanItem) -> str:
+    measure = " ".join(item.measure.split())
+    return measure if len(measure) <= 80 else f"{measure[:79]}…"
+
+
+def _item_locked(*, item: ActionPlanItem) -> tuple[ActionPlan, ActionPlanItem]:
+    """Lock the plan, then the item (always in that order: the plan's row serializes every
+    change to its measures)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=item.plan_id)
+    locked = ActionPlanItem.objects.select_for_update().get(pk=item.pk)
+    locked.plan = plan
+    return plan, locked
+
+
+def _item_refused(item: ActionPlanItem, action: str, reason: str = "") -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        obj=item, action=action, state=item.get_status_display(), reason=reason
+    )
+
+
+def _files_check(files: Sequence[UploadedFile]) -> list[str]:
+    """Each file's extension, once all of them pass the evidence checks."""
+    if len(files) > MAX_FILES_PER_ANSWER:
+        raise ValidationError(
+            {
+                "files": _("Attach at most %(count)s files to one answer.")
+                % {"count": MAX_FILES_PER_ANSWER}
+            }
+        )
+    return [trader_services.evidence_check(upload=upload, field="files") for upload in files]
+
+
+def action_plan_item_respond(
+    *,
+    item: ActionPlanItem,
+    actor: User,
+    response: str,
+    files: Sequence[UploadedFile] = (),
+) -> ActionPlanItem:
+    """The member answers one measure, with files as evidence (or corrects an answer not yet
+    reviewed). When no measure is left to answer, the plan moves to responded. On any
+    failure nothing is saved: neither the answer, nor a row, nor a stored file."""
+    permission_check(
+        actor=actor,
+        roles=TRADER_ONLY,
+        action="respond",
+        company_id=item.plan.company_id,
+        kind=str(ActionPlanItem._meta.verbose_name),
+    )
+    response = require_text(response, "response", _("Describe the corrective action taken."))
+    files = list(files)
+    extensions = _files_check(files)
+    now = timezone.now()
+    stored: list[ActionPlanItemEvidence] = []
+    try:
+        with transaction.atomic():
+            plan, locked = _item_locked(item=item)
+            if plan.state not in ActionPlan.OPEN_STATES:
+                raise TransitionNotAllowed(
+                    obj=plan,
+                    action="respond",
+                    state=state_label(plan),
+                    reason=_("Measures are answered while the plan waits for the member."),
+                )
+            if locked.review == ActionPlanItem.Review.ACCEPTED:
+                raise _item_refused(locked, "respond")
+            locked.response = response
+            locked.responded_at = now
+            locked.review = ActionPlanItem.Review.PENDING
+            locked.save(update_fields=["response", "responded_at", "review", "updated_at"])
+            for upload, ext in zip(files, extensions, strict=True):
+                evidence = ActionPlanItemEvidence(
+                    item=locked,
+                    original_name=(upload.name or "")[-255:],
+                    content_type=trader_services.EVIDENCE_CONTENT_TYPES[ext],
+                    size=upload.size or 0,
+                    uploaded_by=actor,
+                )
+                evidence.file.save(upload.name or f"evidence.{ext}", upload, save=False)
+                stored.append(evidence)
+                evidence.save()
+            names = ", ".join(e.original_name for e in stored)
+            audit_record(
+                actor=actor,
+                obj=plan,
+                action="respond_item",
+                note=f"{_item_name(locked)}: {response}" + (f" ({names})" if names else ""),
+            )
+            still_owed = (
+                plan.items.exclude(review=ActionPlanItem.Review.ACCEPTED)
+                .filter(
+                    models.Q(review=ActionPlanItem.Review.RETURNED)
+                    | models.Q(responded_at__isnull=True)
+                )
+                .exists()
+            )
+            if not still_owed:
+                transition_run(
+                    obj=plan,
+                    action="respond",
+                    actor=actor,
+                    roles=TRADER_ONLY,
+                    note=_("Every measure is answered."),
+                    kwargs={"when": now},
+                    fields=["responded_at"],
+                )
+    except Exception:
+        for evidence in stored:  # nothing half-saved: no orphan file
+            evidence.file.delete(save=False)
+        raise
+    return ActionPlanItem.objects.select_related("plan").get(pk=locked.pk)
+
+
+def _item_review(
+    *, item: ActionPlanItem, actor: User, review: str, note: str, action: str
+) -> ActionPlanItem:
+    permission_check(
+        actor=actor,
+        roles=OFFICERS,
+        action=action,
+        company_id=item.plan.company_id,
+        kind=str(ActionPlanItem._meta.verbose_name),
+    )
+    Review = ActionPlanItem.Review
+    with transaction.atomic():
+        plan, locked = _item_locked(item=item)
+        if plan.state != ActionPlan.State.RESPONDED:
+            raise TransitionNotAllowed(
+                obj=plan,
+                action=action,
+                state=state_label(plan),
+                reason=_("Measures are reviewed once the member has answered every one."),
+            )
+        if locked.review != Review.PENDING:
+            raise _item_refused(
+                locked,
+                action,
+                _("The member has to answer it again first.")
+                if locked.review == Review.RETURNED
+                else "",
+            )
+        locked.review = review
+        locked.review_note = note
+        locked.save(update_fields=["review", "review_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            obj=plan,
+            action=f"{'accept' if review == Review.ACCEPTED else 'return'}_item",
+            note=f"{_item_name(locked)}: {note}" if note else _item_name(locked),
+        )
+        reviews = list(plan.items.order_by("deadline", "id"))
+        if not any(i.review == Review.PENDING for i in reviews):
+            returned = [i for i in reviews if i.review == Review.RETURNED]
+            if returned:
+                summary = "\n".join(f"{_item_name(i)}: {i.review_note}" for i in returned)
+                transition_run(
+                    obj=plan,
+                    action="return_plan",
+                    actor=actor,
+                    roles=OFFICERS,
+                    note=summary,
+                    kwargs={"note": summary},
+                    fields=["review_note"],
+                )
+            else:
+                summary = _("Every measure is accepted.")
+                transition_run(
+                    obj=plan,
+                    action="accept",
+                    actor=actor,
+                    roles=OFFICERS,
+                    note=summary,
+                    kwargs={"note": summary},
+                    fields=["review_note"],
+                )
+    return ActionPlanItem.objects.select_related("plan").get(pk=locked.pk)
+
+
+def action_plan_item_accept(*, item: ActionPlanItem, actor: User, note: str = "") -> ActionPlanItem:
+    """Accept the member's answer on one measure. The last review of a round closes the
+    plan (every measure accepted) or returns it (some returned)."""
+    return _item_review(
+        item=item,
+        actor=actor,
+        review=ActionPlanItem.Review.ACCEPTED,
+        note=(note or "").strip(),
+        action="accept",
+    )
+
+
+def action_plan_item_return(*, item: ActionPlanItem, actor: User, note: str) -> ActionPlanItem:
+    """Send one answer back for more work; the note (required) says what is missing."""
+    note = require_text(note, "note", _("Say what the member still has to do."))
+    return _item_review(
+        item=item,
+        actor=actor,
+        review=ActionPlanItem.Review.RETURNED,
+        note=note,
+        action="return_plan",
+    )
+
+
+def action_plan_item_extend(
+    *, item: ActionPlanItem, actor: User, deadline: dt.date, reason: str
+) -> ActionPlanItem:
+    """Give the member until ``deadline`` for one measure not yet accepted (after today and
+    after its current deadline); ``original_deadline`` keeps the date first set. The plan's
+    deadline stays the latest of its measures'; an overdue or escalated plan goes back to
+    issued (through the plan's extend transition)."""
+    permission_check(
+        actor=actor,
+        roles=OFFICERS,
+        action="extend",
+        company_id=item.plan.company_id,
+        kind=str(ActionPlanItem._meta.verbose_name),
+    )
+    reason = require_text(reason, "reason", _("Give the reason for the extension."))
+    if deadline <= agency_today():
+        raise ValidationError({"deadline": _("The new deadline must be a date after today.")})
+    with transaction.atomic():
+        plan, locked = _item_locked(item=item)
+        if plan.state not in ActionPlan.OPEN_STATES:
+            raise TransitionNotAllowed(
+                obj=plan,
+                action="extend",
+                state=state_label(plan),
+                reason=_("Deadlines are extended while the plan waits for the member."),
+            )
+        if locked.review == ActionPlanItem.Review.ACCEPTED:
+            raise _item_refused(locked, "extend")
+        if deadline <= locked.deadline:
+            raise ValidationError(
+                {
+                    "deadline": _("The new deadline must be after the current one (%(date)s).")
+                    % {"date": locked.deadline.isoformat()}
+                }
+            )
+        locked.deadline = deadline
+        locked.save(update_fields=["deadline", "updated_at"])
+        note = _("%(item)s: extended to %(date)s: %(reason)s") % {
+            "item": _item_name(locked),
+            "date": deadline.isoformat(),
+            "reason": reason,
+        }
+        audit_record(actor=actor, obj=plan, action="extend_item", note=note)
+        latest = max(plan.items.values_list("deadline", flat=True))
+        if plan.state in (ActionPlan.State.OVERDUE, ActionPlan.State.ESCALATED):
+            transition_run(
+                obj=plan,
+                action="extend",
+                actor=actor,
+                roles=OFFICERS,
+                note=note,
+                kwargs={"deadline": latest},
+                fields=["deadline"],
+            )
+        elif latest != plan.deadline:
+            plan.deadline = latest
+            plan.save(update_fields=["deadline", "updated_at"])
+    return ActionPlanItem.objects.select_related("plan").get(pk=locked.pk)
 
 
 # --- Incidents --------------------------------------------------------------------------

@@ -34,10 +34,17 @@ def _at(day: dt.date) -> time_machine.travel:
     return time_machine.travel(noon, tick=False)
 
 
-def _invite(client, email="sam.lee@example.test", role="contributor", lang="en"):
+def _invite(
+    client, email="sam.lee@example.test", role="contributor", lang="en", preferred_language="en"
+):
     return client.post(
         f"/{lang}/portal/company/invite/",
-        {"full_name": "Sam Lee", "email": email, "company_role": role},
+        {
+            "full_name": "Sam Lee",
+            "email": email,
+            "company_role": role,
+            "preferred_language": preferred_language,
+        },
     )
 
 
@@ -69,18 +76,20 @@ def test_signing_authority_invites_and_the_colleague_signs_in(
     assert "sam.lee@example.test" in html and "Signing authority" in html
     assert "Invitation not accepted yet" in html
 
-    # A bilingual e-mail with a link in each language.
+    # An e-mail in the person's language (English: the inviter's, the form's default), with
+    # the link to the pages in that language.
+    assert invited.preferred_language == "en"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sam.lee@example.test"]
-    assert company.legal_name in message.subject and " / " in message.subject
+    assert message.subject == f"{company.legal_name} invites you to Trusted Trader"
+    assert "Hello Sam Lee," in message.body and "Bonjour" not in message.body
     links_en = re.findall(r"https?://\S+/en/portal/invitation/\S+/", message.body)
-    links_fr = re.findall(r"https?://\S+/fr/portal/invitation/\S+/", message.body)
-    assert links_en and links_fr
+    assert links_en and "/fr/" not in message.body
 
-    # The invited person chooses a password (French page), then signs in.
+    # The invited person chooses a password (the French page works too), then signs in.
     client.logout()
-    path = _path(links_fr[0])
+    path = _path(links_en[0]).replace("/en/", "/fr/", 1)
     page = client.get(path)
     assert page.status_code == 200 and '<html lang="fr">' in _html(page)
     mismatch = client.post(path, {"new_password1": PASSWORD, "new_password2": "other-Pass-99"})
@@ -95,6 +104,47 @@ def test_signing_authority_invites_and_the_colleague_signs_in(
     client.post("/en/sign-in/", {"username": "sam.lee@example.test", "password": PASSWORD})
     assert get_user(client).is_authenticated
     assert company.legal_name in _html(client.get("/en/portal/company/"))
+
+
+def test_inviting_in_french_sends_a_french_email(
+    client, trader, company, django_capture_on_commit_callbacks
+):
+    trader.preferred_language = "en"
+    trader.save(update_fields=["preferred_language"])
+    client.force_login(trader)
+    form = _html(client.get("/en/portal/company/invite/"))
+    # The inviter's language is offered by default.
+    assert re.search(r'<input[^>]*name="preferred_language"[^>]*value="en"[^>]*checked', form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(client, email="camille.roy@example.test", preferred_language="fr")
+    assert response.status_code == 302
+    invited = User.objects.get(email="camille.roy@example.test")
+    assert invited.preferred_language == "fr"
+    (message,) = mail.outbox
+    assert message.subject == (
+        f"{company.legal_name} vous invite au programme des négociants dignes de confiance"
+    )
+    assert message.body.startswith("Bonjour Sam Lee,")
+    assert "à titre de Collaborateur." in message.body  # the role in French too
+    assert "Hello" not in message.body and "invited you" not in message.body
+    (link,) = re.findall(r"https?://\S+/portal/invitation/\S+/", message.body)
+    assert "/fr/portal/invitation/" in link
+    client.logout()
+    assert '<html lang="fr">' in _html(client.get(_path(link)))
+
+
+def test_an_existing_account_keeps_its_own_language(
+    client, trader, company, other_trader, django_capture_on_commit_callbacks
+):
+    other_trader.preferred_language = "fr"
+    other_trader.save(update_fields=["preferred_language"])
+    client.force_login(trader)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, email=other_trader.email, preferred_language="en")
+    other_trader.refresh_from_db()
+    assert other_trader.preferred_language == "fr"
+    assert mail.outbox[0].body.startswith("Bonjour")
+    assert "/fr/sign-in/" in mail.outbox[0].body
 
 
 def test_a_forged_invitation_link_is_refused(client):
@@ -118,7 +168,7 @@ def test_an_existing_trader_is_linked_and_told_to_sign_in(
 def test_invite_errors_beside_their_fields(client, trader, company, officer):
     client.force_login(trader)
     html = _html(client.post("/fr/portal/company/invite/", {"email": "nope"}))
-    for field in ("full_name", "email", "company_role"):
+    for field in ("full_name", "email", "company_role", "preferred_language"):
         assert f'id="id_{field}_error"' in html, field
     assert '<html lang="fr">' in html
     # Already a user of the company; staff accounts cannot join.

@@ -196,3 +196,21 @@ def audit_events(obj: Any) -> list[AuditEvent]:
 
 def reload(obj: Any) -> Any:
     return type(obj).objects.get(pk=obj.pk)
+
+
+# --- Action plans answered and reviewed item by item -------------------------------------
+
+
+def png_upload(name: str = "gate.png") -> Any:
+    """A tiny file whose content matches its .png extension."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png")
+
+
+def answer_every_item(plan: ActionPlan, actor: User, text: str = "Done.") -> ActionPlan:
+    """The member answers each measure still owed, one by one: the plan becomes responded."""
+    for item in plan.items.order_by("deadline", "id"):
+        if item.awaits_member:
+            services.action_plan_item_respond(item=item, actor=actor, response=text)
+    return reload(plan)
