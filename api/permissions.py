@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from core.models import Role
+from core.roles import MANAGERS, OFFICERS
 
 
 class NotPartner(BasePermission):
@@ -31,3 +32,26 @@ class MraVerifier(BasePermission):
             Role.MANAGER,
             Role.ADMINISTRATOR,
         )
+
+
+class RoleRequired(BasePermission):
+    """Only the roles of ``roles`` (set on a subclass); others are refused (403)."""
+
+    roles: frozenset[str] = frozenset()
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return str(getattr(request.user, "role", "")) in {str(role) for role in self.roles}
+
+
+class ManagersOnly(RoleRequired):
+    """The manager's dashboard: its figures and the lists behind them."""
+
+    message = _("Only managers may read the dashboard.")
+    roles = MANAGERS
+
+
+class OfficersOnly(RoleRequired):
+    """The officer's work queue (managers may do an officer's work)."""
+
+    message = _("Only officers and managers may read the work queue.")
+    roles = OFFICERS

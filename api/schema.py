@@ -73,3 +73,17 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref
+
+
+class ConstantField(NamedChoiceField):
+    """A read-only field that is always ``value``: it tells the variants of a polymorphic
+    list apart (each variant's enum has this one value, so a row matches one variant)."""
+
+    def __init__(self, *, value: str, enum_name: str, **kwargs: Any) -> None:
+        self.value = value
+        super().__init__(
+            enum_name=enum_name, choices=[(value, value)], read_only=True, source="*", **kwargs
+        )
+
+    def to_representation(self, value: Any) -> str:
+        return self.value

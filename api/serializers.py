@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.models import AuditEvent, Role, User
@@ -21,6 +22,7 @@ from traders.models import (
     Company,
     CompanyUser,
     EvidenceFile,
+    InformationAnswerFile,
     InformationRequest,
     Membership,
     ProfileAnswer,
@@ -38,14 +40,19 @@ from traders.selectors import (
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     Finding,
     FindingEvidence,
     Incident,
     SiteValidation,
 )
-from validations.selectors import incident_list_for, site_validation_list_for
+from validations.selectors import (
+    APPLICATION_QUEUE_STATES,
+    incident_list_for,
+    site_validation_list_for,
+)
 
-from .schema import NamedChoiceField
+from .schema import ConstantField, NamedChoiceField
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -118,10 +125,19 @@ class CompanySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InformationFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InformationAnswerFile
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
 class InformationRequestSerializer(serializers.ModelSerializer):
+    files = InformationFileSerializer(many=True, read_only=True)
+
     class Meta:
         model = InformationRequest
-        fields = ["id", "message", "deadline", "response", "responded_at", "created_at"]
+        fields = ["id", "message", "deadline", "response", "responded_at", "created_at", "files"]
         read_only_fields = fields
 
 
@@ -256,7 +272,22 @@ class SiteValidationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ActionPlanItemEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionPlanItemEvidence
+        fields = ["id", "item", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
 class ActionPlanItemSerializer(serializers.ModelSerializer):
+    status = NamedChoiceField(
+        enum_name="ActionPlanItemStatus",
+        choices=ActionPlanItem.Status.choices,
+        read_only=True,
+        help_text=_("Where the measure stands: to answer, answered, returned or accepted."),
+    )
+    evidence = ActionPlanItemEvidenceSerializer(many=True, read_only=True)
+
     class Meta:
         model = ActionPlanItem
         fields = [
@@ -269,6 +300,8 @@ class ActionPlanItemSerializer(serializers.ModelSerializer):
             "responded_at",
             "review",
             "review_note",
+            "status",
+            "evidence",
         ]
         read_only_fields = fields
 
@@ -515,6 +548,12 @@ class RequestInfoSerializer(serializers.Serializer):
 
 class AnswerInfoSerializer(serializers.Serializer):
     response = serializers.CharField(allow_blank=True)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("Files attached to the answer (multipart only)."),
+    )
 
 
 class ReasonsSerializer(serializers.Serializer):
@@ -784,3 +823,332 @@ class ProfileConfirmationSerializer(serializers.ModelSerializer):
         model = SecurityProfile
         fields = ["id", "company", "submitted_at", "confirmed_on"]
         read_only_fields = fields
+
+
+# --- The manager's dashboard (backoffice.selectors) -------------------------------------
+
+
+class DashboardQuerySerializer(serializers.Serializer):
+    """The dashboard's filters, as on the page; an unknown value is refused (400)."""
+
+    programme = NamedChoiceField(enum_name="Programme", choices=Programme.choices, required=False)
+    business_type = serializers.CharField(
+        required=False, max_length=20, help_text=_("A business type's code, such as HWY.")
+    )
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", required=False, help_text=_("Two-letter code, such as CA or US.")
+    )
+    province = serializers.CharField(
+        required=False, max_length=40, help_text=_("Code, such as ON or MI.")
+    )
+    officer = ScopedPrimaryKeyField(
+        model=User,
+        selector=_staff_officers,
+        required=False,
+        help_text=_("Only cases of this officer (user id)."),
+    )
+
+    def validate_business_type(self, value: str) -> str:
+        if not BusinessType.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("No business type has this code."))
+        return value
+
+
+class DashboardListQuerySerializer(DashboardQuerySerializer):
+    """A list's filters, plus the list's own parameters (month; action for decisions)."""
+
+    month = serializers.RegexField(
+        r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text=_("YYYY-MM: the month of the expiring-month and decisions lists."),
+    )
+    action = serializers.ChoiceField(
+        choices=["certify", "deny", "suspend"],
+        required=False,
+        help_text=_("The decision counted (decisions list)."),
+    )
+
+
+class DashboardFigureSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("The list behind the figure."))
+    count = serializers.IntegerField()
+    list = serializers.CharField(help_text=_("Where the list is, with the same filters."))
+
+
+class DashboardExpiringSerializer(DashboardFigureSerializer):
+    days = serializers.IntegerField()
+
+
+class DashboardStageSerializer(DashboardFigureSerializer):
+    state = NamedChoiceField(enum_name="ApplicationState", choices=Application.State.choices)
+    label = serializers.CharField()
+    oldest_days = serializers.IntegerField(allow_null=True)
+    median_days = serializers.IntegerField(allow_null=True)
+
+
+class DashboardWorkloadSerializer(serializers.Serializer):
+    officer = serializers.IntegerField(source="officer.pk")
+    officer_name = serializers.SerializerMethodField()
+    cells = DashboardFigureSerializer(many=True)
+    total = serializers.IntegerField()
+
+    def get_officer_name(self, row: dict[str, Any]) -> str:
+        return row["officer"].full_name or row["officer"].email
+
+
+class DashboardMonthSerializer(DashboardFigureSerializer):
+    month = serializers.DateField()
+
+
+class DashboardSeriesSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    values = DashboardMonthSerializer(many=True)
+
+
+class DashboardDecisionsSerializer(serializers.Serializer):
+    months = serializers.ListField(child=serializers.DateField())
+    series = DashboardSeriesSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)  # the figures: one object, not a page of them
+class DashboardSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    expiring = DashboardExpiringSerializer(many=True)
+    lapsed = DashboardFigureSerializer()
+    revalidations_overdue = DashboardFigureSerializer()
+    revalidations_not_started = DashboardFigureSerializer()
+    plans_overdue = DashboardFigureSerializer()
+    plans_due_soon = DashboardFigureSerializer()
+    pipeline = DashboardStageSerializer(many=True)
+    workload = DashboardWorkloadSerializer(many=True)
+    decisions = DashboardDecisionsSerializer()
+    expiries = DashboardMonthSerializer(many=True)
+
+
+def _officer_name(user: User | None) -> str | None:
+    return (user.full_name or user.email) if user is not None else None
+
+
+class _CompanyColumns(serializers.Serializer):
+    company = serializers.IntegerField(source="company_id")
+    company_name = serializers.CharField(source="company.legal_name")
+    province = serializers.CharField(source="company.province")
+    country = serializers.CharField(source="company.country")
+
+
+class DashboardMembershipRowSerializer(_CompanyColumns):
+    kind = ConstantField(value="memberships", enum_name="DashboardMembershipRowKind")
+    id = serializers.IntegerField()
+    member_number = serializers.CharField()
+    programme = NamedChoiceField(enum_name="Programme", choices=Programme.choices)
+    state = NamedChoiceField(enum_name="MembershipState", choices=Membership.State.choices)
+    expires_on = serializers.DateField()
+    assigned_officer = serializers.IntegerField(source="assigned_officer_id", allow_null=True)
+    assigned_officer_name = serializers.SerializerMethodField()
+
+    def get_assigned_officer_name(self, row: Membership) -> str | None:
+        return _officer_name(row.assigned_officer)
+
+
+class DashboardRevalidationRowSerializer(_CompanyColumns):
+    kind = ConstantField(value="revalidations", enum_name="DashboardRevalidationRowKind")
+    id = serializers.IntegerField()
+    membership = serializers.IntegerField(source="membership_id")
+    member_number = serializers.CharField(source="membership.member_number")
+    programme = NamedChoiceField(
+        enum_name="Programme", source="membership.programme", choices=Programme.choices
+    )
+    state = NamedChoiceField(enum_name="RevalidationState", choices=RevalidationCycle.State.choices)
+    opened_on = serializers.DateField()
+    due_on = serializers.DateField()
+    assigned_officer = serializers.IntegerField(
+        source="membership.assigned_officer_id", allow_null=True
+    )
+    assigned_officer_name = serializers.SerializerMethodField()
+
+    def get_assigned_officer_name(self, row: RevalidationCycle) -> str | None:
+        return _officer_name(row.membership.assigned_officer)
+
+
+class DashboardPlanRowSerializer(_CompanyColumns):
+    kind = ConstantField(value="plans", enum_name="DashboardPlanRowKind")
+    id = serializers.IntegerField()
+    membership = serializers.IntegerField(source="membership_id", allow_null=True)
+    member_number = serializers.SerializerMethodField()
+    state = NamedChoiceField(enum_name="ActionPlanState", choices=ActionPlan.State.choices)
+    issued_on = serializers.DateField()
+    deadline = serializers.DateField()
+    assigned_officer = serializers.SerializerMethodField()
+    assigned_officer_name = serializers.SerializerMethodField()
+
+    def get_member_number(self, row: ActionPlan) -> str | None:
+        return row.membership.member_number if row.membership else None
+
+    def get_assigned_officer(self, row: ActionPlan) -> int | None:
+        return row.membership.assigned_officer_id if row.membership else None
+
+    def get_assigned_officer_name(self, row: ActionPlan) -> str | None:
+        return _officer_name(row.membership.assigned_officer) if row.membership else None
+
+
+class DashboardApplicationRowSerializer(_CompanyColumns):
+    kind = ConstantField(value="applications", enum_name="DashboardApplicationRowKind")
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    programme = NamedChoiceField(
+        enum_name="ApplicationProgramme", choices=Application.ProgrammeChoice.choices
+    )
+    state = NamedChoiceField(enum_name="ApplicationState", choices=Application.State.choices)
+    state_changed_at = serializers.DateTimeField()
+    days_in_state = serializers.SerializerMethodField()
+    assigned_officer = serializers.IntegerField(source="assigned_officer_id", allow_null=True)
+    assigned_officer_name = serializers.SerializerMethodField()
+
+    def get_days_in_state(self, row: Application) -> int:
+        from django.utils import timezone
+
+        return (timezone.now() - row.state_changed_at).days
+
+    def get_assigned_officer_name(self, row: Application) -> str | None:
+        return _officer_name(row.assigned_officer)
+
+
+class DashboardDecisionRowSerializer(serializers.Serializer):
+    kind = ConstantField(value="decisions", enum_name="DashboardDecisionRowKind")
+    id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    action = serializers.CharField()
+    object_type = serializers.SerializerMethodField()
+    object_id = serializers.IntegerField()
+    object_repr = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    note = serializers.CharField()
+
+    def get_object_type(self, row: AuditEvent) -> str:
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get_for_id(row.content_type_id).model
+
+    def get_actor(self, row: AuditEvent) -> str:
+        return _officer_name(row.actor) or str(_("System"))
+
+
+DASHBOARD_ROWS: dict[str, type[serializers.Serializer]] = {
+    "memberships": DashboardMembershipRowSerializer,
+    "revalidations": DashboardRevalidationRowSerializer,
+    "plans": DashboardPlanRowSerializer,
+    "applications": DashboardApplicationRowSerializer,
+    "decisions": DashboardDecisionRowSerializer,
+}
+
+
+# --- The officer's work queue (validations.selectors.application_queue_rows) -------------
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    who = serializers.ChoiceField(
+        choices=["all", "mine", "unassigned"], required=False, default="all"
+    )
+    kind = serializers.ChoiceField(
+        choices=["application", "revalidation"],
+        required=False,
+        help_text=_("Only applications, or only revalidations (default: both)."),
+    )
+    stage = serializers.ChoiceField(
+        choices=list(
+            dict(
+                [(state, Application.State(state).label) for state in APPLICATION_QUEUE_STATES]
+                + [(str(state), state.label) for state in RevalidationCycle.IN_PROGRESS]
+            ).items()
+        ),
+        required=False,
+        help_text=_("An application's or a revalidation's state."),
+    )
+    q = serializers.CharField(
+        required=False, max_length=100, help_text=_("Part of a reference or a company's name.")
+    )
+    sort = serializers.ChoiceField(
+        choices=["oldest", "newest", "deadline", "reference", "company"],
+        required=False,
+        default="oldest",
+    )
+
+
+class QueueRowSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["application", "revalidation"], source="row_kind")
+    id = serializers.IntegerField(source="row_id")
+    reference = serializers.CharField(source="row_reference")
+    company = serializers.IntegerField(source="row_company_id")
+    company_name = serializers.CharField(source="row_company")
+    stage = serializers.CharField(source="row_stage")
+    stage_label = serializers.CharField()
+    in_stage_since = serializers.DateTimeField(source="row_since", allow_null=True)
+    days_in_stage = serializers.IntegerField(allow_null=True)
+    officer = serializers.IntegerField(source="row_officer_id", allow_null=True)
+    officer_name = serializers.CharField(source="row_officer", allow_null=True)
+    next_deadline = serializers.DateField(source="row_deadline", allow_null=True)
+    is_mine = serializers.BooleanField()
+
+
+# --- Notifications, invitations, finding evidence ---------------------------------------
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationQuerySerializer(serializers.Serializer):
+    unread = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("Only the unread ones.")
+    )
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked read."))
+    unread = serializers.IntegerField(help_text=_("How many are still unread."))
+
+
+class InvitationSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=200)
+    company_role = NamedChoiceField(
+        enum_name="CompanyRole",
+        choices=CompanyUser.CompanyRole.choices,
+        required=False,
+        default=CompanyUser.CompanyRole.CONTRIBUTOR,
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=["en", "fr"],
+        required=False,
+        help_text=_(
+            "The language of the invitation and of the new account's pages (default: the "
+            "inviter's). An existing account keeps its own."
+        ),
+    )
+
+
+# --- Action plans, measure by measure ---------------------------------------------------
+
+
+class ItemRespondSerializer(serializers.Serializer):
+    response = serializers.CharField(allow_blank=True)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("Files as evidence of the measure taken (multipart only)."),
+    )
+
+
+class ItemNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import backoffice, notifications, views
 
 app_name = "api"
 
@@ -17,6 +17,9 @@ router.register("action-plans", views.ActionPlanViewSet, basename="action-plan")
 router.register("revalidations", views.RevalidationViewSet, basename="revalidation")
 router.register("change-notices", views.ChangeNoticeViewSet, basename="change-notice")
 router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("dashboard", backoffice.DashboardViewSet, basename="dashboard")
+router.register("work-queue", backoffice.WorkQueueViewSet, basename="work-queue")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

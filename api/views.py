@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +18,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -24,8 +26,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core import services as account_services
 from core.errors import DomainError
-from core.roles import scope_for
+from core.roles import OFFICERS, scope_for
 from revalidation import services as revalidation_services
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
@@ -44,15 +47,17 @@ from traders.selectors import (
     change_notice_list_for,
     company_list_for,
     evidence_list_for,
+    information_file_list_for,
     membership_list_for,
     membership_mra_verify,
     profile_overview,
 )
 from validations import services as validation_services
 from validations.documents import site_validation_report_filename, site_validation_report_render
-from validations.models import Finding, SiteValidation
+from validations.models import ActionPlanItem, ActionPlanItemEvidence, Finding, SiteValidation
 from validations.selectors import (
     action_plan_list_for,
+    finding_evidence_list_for,
     incident_list_for,
     site_validation_list_for,
 )
@@ -192,6 +197,24 @@ def file_response(stored: Any) -> FileResponse:
     return response
 
 
+def _link_template(request: Request, view_name: str, **kwargs: str) -> str:
+    """The absolute address of a page for an e-mail in both languages: ``{lang}`` for the
+    language prefix and ``{name}`` for each keyword (as the portal builds it)."""
+    with translation.override("en"):
+        path = reverse(view_name, kwargs={name: name.upper() for name in kwargs} or None)
+    template = request.build_absolute_uri("/") + "{lang}/" + path.removeprefix("/en/")
+    for name in kwargs:
+        template = template.replace(name.upper(), "{" + name + "}")
+    return template
+
+
+def _int_or_404(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def path_id(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
 
@@ -300,6 +323,38 @@ class CompanyViewSet(ResourceViewSet):
         )
         return Response(s.CompanyUserSerializer(link).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=s.InvitationSerializer,
+        responses={201: s.CompanyUserSerializer},
+        summary="Invite a colleague",
+        description="The signing authority (or an officer) invites a person by e-mail, with a "
+        "company role, as the portal's invitation page does: a new address gets an account "
+        "that the e-mailed link activates (the person chooses a password); an existing "
+        "trader account is linked and told to sign in. A contributor may not invite (403).",
+    )
+    @action(detail=True, methods=["post"])
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        company = self.get_object()
+        link = trader_services.company_user_invite(
+            company=company, actor=request.user, **self.parse(s.InvitationSerializer)
+        )
+        invited, inviter = link.user, request.user
+        if invited.is_active:
+            accept_url = _link_template(request, "core:login")
+        else:
+            accept_url = _link_template(request, "portal:invitation_accept", uidb64="", token="")
+        role = CompanyUser.CompanyRole(link.company_role).label
+        transaction.on_commit(
+            lambda: account_services.invitation_send(
+                user=invited,
+                company_name=company.legal_name,
+                inviter=inviter,
+                company_role=role,
+                accept_url=accept_url,
+            )
+        )
+        return Response(s.CompanyUserSerializer(link).data, status=status.HTTP_201_CREATED)
+
 
 # --- Security profiles (of applications and revalidations) ------------------------------
 
@@ -389,7 +444,7 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
 
     def scoped(self) -> models.QuerySet[Any]:
         return application_list_for(user=self.request.user).prefetch_related(
-            "sites", "information_requests"
+            "sites", "information_requests__files"
         )
 
     @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationSerializer})
@@ -416,13 +471,63 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
         s.RequestInfoSerializer,
         summary="Request information, with a deadline",
     )
-    answer_info = transition(
-        "answer-info",
-        trader_services.application_answer_info,
-        _app,
-        s.AnswerInfoSerializer,
+
+    @extend_schema(
+        request={
+            "application/json": s.AnswerInfoSerializer,
+            "multipart/form-data": s.AnswerInfoSerializer,
+        },
+        responses=s.ApplicationSerializer,
         summary="Answer the information request",
+        description="The text, and any files (multipart): saved together or not at all.",
     )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="answer-info",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def answer_info(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = self.parse(s.AnswerInfoSerializer)
+        return self.render(
+            trader_services.application_answer_info(
+                application=application,
+                actor=request.user,
+                response=data["response"],
+                uploads=data["files"],
+            )
+        )
+
+    @extend_schema(
+        request=None,
+        responses=FILE_RESPONSES,
+        parameters=[
+            path_id("request_id", "An information request of this application."),
+            path_id("file_id", "A file attached to its answer."),
+        ],
+        summary="Download a file attached to an answer",
+        description="The file as uploaded, under its original name (404 for a file of "
+        "another request, or outside the caller's scope).",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"information-requests/(?P<request_id>[^/]+)/files/(?P<file_id>[^/]+)",
+        url_name="information-file-download",
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def information_file_download(
+        self, request: Request, pk: str | None = None, request_id: str = "", file_id: str = ""
+    ) -> FileResponse:
+        application = self.get_object()
+        files = information_file_list_for(user=request.user).filter(
+            information_request__application=application,
+            information_request_id=_int_or_404(request_id),
+        )
+        return file_response(get_object_or_404(files, pk=file_id))
+
     mark_eligible = transition(
         "mark-eligible",
         trader_services.application_mark_eligible,
@@ -722,7 +827,37 @@ class SiteValidationViewSet(ResourceViewSet):
         )
         return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
+    def _finding(self, finding_id: str) -> Finding:
+        validation = self.get_object()
+        return get_object_or_404(
+            Finding.objects.filter(validation=validation).select_related("validation"),
+            pk=finding_id,
+        )
+
+    def _finding_evidence(self, finding_id: str) -> models.QuerySet[Any]:
+        """A finding's evidence, for staff only, as on the workbench's pages: the trader
+        reads the findings and the report, not the officers' working files (403)."""
+        finding = self._finding(finding_id)
+        if str(getattr(self.request.user, "role", "")) not in OFFICERS:
+            raise exceptions.PermissionDenied(
+                _("Only officers and managers may read a finding's evidence.")
+            )
+        return (
+            finding_evidence_list_for(user=self.request.user)
+            .filter(finding=finding)
+            .order_by("uploaded_at", "pk")
+        )
+
     @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=s.FindingEvidenceSerializer(many=True),
+        parameters=[path_id("finding_id", "A finding of this validation.")],
+        summary="The pictures and documents of a finding",
+        description="Officers and managers only (403 for a trader).",
+    )
+    @extend_schema(
+        methods=["POST"],
         request={"multipart/form-data": s.FindingEvidenceUploadSerializer},
         responses={201: s.FindingEvidenceSerializer},
         parameters=[path_id("finding_id", "A finding of this validation.")],
@@ -731,25 +866,48 @@ class SiteValidationViewSet(ResourceViewSet):
     )
     @action(
         detail=True,
-        methods=["post"],
+        methods=["get", "post"],
         url_path=r"findings/(?P<finding_id>[^/]+)/evidence",
         url_name="finding-evidence",
         parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
     )
     def finding_evidence(
         self, request: Request, pk: str | None = None, finding_id: str = ""
     ) -> Response:
-        validation = self.get_object()
-        finding: Finding = get_object_or_404(
-            Finding.objects.filter(validation=validation).select_related("validation"),
-            pk=finding_id,
-        )
+        if request.method == "GET":
+            return self.paginated(self._finding_evidence(finding_id), s.FindingEvidenceSerializer)
+        finding = self._finding(finding_id)
         evidence = validation_services.finding_evidence_attach(
             finding=finding,
             upload=self.parse(s.FindingEvidenceUploadSerializer)["file"],
             actor=request.user,
         )
         return Response(s.FindingEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses=FILE_RESPONSES,
+        parameters=[
+            path_id("finding_id", "A finding of this validation."),
+            path_id("evidence_id", "A picture or document of this finding."),
+        ],
+        summary="Download a finding's picture or document",
+        description="The file as uploaded, under its original name; officers and managers "
+        "only (403 for a trader, 404 for a file of another finding).",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"findings/(?P<finding_id>[^/]+)/evidence/(?P<evidence_id>[^/]+)",
+        url_name="finding-evidence-download",
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def finding_evidence_download(
+        self, request: Request, pk: str | None = None, finding_id: str = "", evidence_id: str = ""
+    ) -> FileResponse:
+        return file_response(get_object_or_404(self._finding_evidence(finding_id), pk=evidence_id))
 
 
 # --- Action plans -----------------------------------------------------------------------
@@ -759,7 +917,7 @@ class ActionPlanViewSet(ResourceViewSet):
     serializer_class = s.ActionPlanSerializer
 
     def scoped(self) -> models.QuerySet[Any]:
-        return action_plan_list_for(user=self.request.user).prefetch_related("items")
+        return action_plan_list_for(user=self.request.user).prefetch_related("items__evidence")
 
     @extend_schema(request=s.ActionPlanIssueSerializer, responses={201: s.ActionPlanSerializer})
     def create(self, request: Request) -> Response:
@@ -812,6 +970,111 @@ class ActionPlanViewSet(ResourceViewSet):
         s.NoteSerializer,
         summary="Mark overdue",
     )
+
+    # Measure by measure: the member answers each one (with files), an officer accepts or
+    # returns each answer; the last review of a round closes or returns the plan.
+
+    def _item(self, item_id: str) -> ActionPlanItem:
+        plan = self.get_object()
+        return get_object_or_404(plan.items.select_related("plan"), pk=item_id)
+
+    def _item_action(self, item_id: str, service: Any, **data: Any) -> Response:
+        item = service(item=self._item(item_id), actor=self.request.user, **data)
+        return self.render(item.plan)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": s.ItemRespondSerializer,
+            "application/json": s.ItemRespondSerializer,
+        },
+        responses=s.ActionPlanSerializer,
+        parameters=[path_id("item_id", "A measure of this plan.")],
+        summary="Answer one measure (with files)",
+        description="The member answers one measure, or corrects an answer not yet reviewed; "
+        "when every measure is answered the plan is responded. 409 once accepted or when the "
+        "plan no longer waits for the member.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"items/(?P<item_id>[^/]+)/respond",
+        url_name="item-respond",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def item_respond(self, request: Request, pk: str | None = None, item_id: str = "") -> Response:
+        data = self.parse(s.ItemRespondSerializer)
+        return self._item_action(
+            item_id,
+            validation_services.action_plan_item_respond,
+            response=data["response"],
+            files=data["files"],
+        )
+
+    @extend_schema(
+        request=s.ItemNoteSerializer,
+        responses=s.ActionPlanSerializer,
+        parameters=[path_id("item_id", "A measure of this plan.")],
+        summary="Accept the answer on one measure",
+        description="Once the plan is responded (409 otherwise).",
+    )
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[^/]+)/accept")
+    def item_accept(self, request: Request, pk: str | None = None, item_id: str = "") -> Response:
+        return self._item_action(
+            item_id, validation_services.action_plan_item_accept, **self.parse(s.ItemNoteSerializer)
+        )
+
+    @extend_schema(
+        request=s.ItemNoteSerializer,
+        responses=s.ActionPlanSerializer,
+        parameters=[path_id("item_id", "A measure of this plan.")],
+        summary="Return the answer on one measure",
+        description="The note (required) says what is missing.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[^/]+)/return")
+    def item_return(self, request: Request, pk: str | None = None, item_id: str = "") -> Response:
+        return self._item_action(
+            item_id, validation_services.action_plan_item_return, **self.parse(s.ItemNoteSerializer)
+        )
+
+    @extend_schema(
+        request=s.ActionPlanExtendSerializer,
+        responses=s.ActionPlanSerializer,
+        parameters=[path_id("item_id", "A measure of this plan.")],
+        summary="Extend one measure's deadline",
+    )
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[^/]+)/extend")
+    def item_extend(self, request: Request, pk: str | None = None, item_id: str = "") -> Response:
+        return self._item_action(
+            item_id,
+            validation_services.action_plan_item_extend,
+            **self.parse(s.ActionPlanExtendSerializer),
+        )
+
+    @extend_schema(
+        request=None,
+        responses=FILE_RESPONSES,
+        parameters=[
+            path_id("item_id", "A measure of this plan."),
+            path_id("evidence_id", "A file of the member's answer on this measure."),
+        ],
+        summary="Download a file of a measure's answer",
+        description="The file as uploaded, under its original name (404 for a file of "
+        "another measure, or outside the caller's scope).",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"items/(?P<item_id>[^/]+)/evidence/(?P<evidence_id>[^/]+)",
+        url_name="item-evidence-download",
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def item_evidence_download(
+        self, request: Request, pk: str | None = None, item_id: str = "", evidence_id: str = ""
+    ) -> FileResponse:
+        item = self._item(item_id)
+        files = scope_for(ActionPlanItemEvidence, user=request.user).filter(item=item)
+        return file_response(get_object_or_404(files, pk=evidence_id))
 
 
 # --- Incidents --------------------------------------------------------------------------

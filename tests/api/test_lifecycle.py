@@ -61,22 +61,43 @@ def _answer_whole_profile(client: APIClient, base: str) -> None:
             )
 
 
-def _run_visit(officer: APIClient, validation_id: int, requirement_ids: list[int]) -> dict:
+def _run_visit(
+    officer: APIClient,
+    validation_id: int,
+    requirement_ids: list[int],
+    *,
+    shortfall: int | None = None,
+) -> dict:
+    """Start the visit, record a finding per requirement (``shortfall`` partially meets,
+    with a photo), complete it."""
     base = f"{V1}/site-validations/{validation_id}"
     assert _ok(officer.post(f"{base}/start/", format="json"))["state"] == "in_progress"
     for requirement_id in requirement_ids:
-        _ok(
+        result = "partially_meets" if requirement_id == shortfall else "meets"
+        finding = _ok(
             officer.post(
                 f"{base}/findings/",
-                {"requirement": requirement_id, "result": "meets", "note": ""},
+                {
+                    "requirement": requirement_id,
+                    "result": result,
+                    "note": "The yard gate has no lock." if requirement_id == shortfall else "",
+                },
                 format="json",
             ),
             201,
         )
+        if requirement_id == shortfall:
+            photo = SimpleUploadedFile("gate.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png")
+            evidence = f"{base}/findings/{finding['id']}/evidence/"
+            _ok(officer.post(evidence, {"file": photo}, format="multipart"), 201)
+            (listed,) = _ok(officer.get(evidence))["results"]
+            download = officer.get(f"{evidence}{listed['id']}/")
+            assert download.status_code == 200 and download["Content-Type"] == "image/png"
+    outcome = "meets_with_action_plan" if shortfall else "meets"
     done = _ok(
         officer.post(
             f"{base}/complete/",
-            {"outcome": "meets", "recommendations": "Log visitor badges."},
+            {"outcome": outcome, "recommendations": "Log visitor badges."},
             format="json",
         )
     )
@@ -133,8 +154,18 @@ def test_application_to_certification_to_revalidation(db):
     requirement_ids = [r["id"] for r in profile["requirements"]]
     assert _ok(trader.post(f"{app}/submit/", format="json"))["state"] == "submitted"
 
-    # Eligibility review with an information request.
+    # The case waits, unassigned, in the officers' work queue; starting the review takes it.
+    waiting = _ok(officer.get(f"{V1}/work-queue/", {"who": "unassigned"}))["results"]
+    assert [(r["kind"], r["id"], r["stage"]) for r in waiting] == [
+        ("application", application["id"], "submitted")
+    ]
     assert _ok(officer.post(f"{app}/start-review/", format="json"))["state"] == "under_review"
+    (mine,) = _ok(officer.get(f"{V1}/work-queue/", {"who": "mine"}))["results"]
+    assert (mine["id"], mine["stage"], mine["is_mine"]) == (
+        application["id"],
+        "under_review",
+        True,
+    )
     asked = _ok(
         officer.post(
             f"{app}/request-info/",
@@ -144,10 +175,23 @@ def test_application_to_certification_to_revalidation(db):
     )
     assert asked["state"] == "info_requested"
     answered = _ok(
-        trader.post(f"{app}/answer-info/", {"response": "Attached: 12 trucks."}, format="json")
+        trader.post(
+            f"{app}/answer-info/",
+            {"response": "Attached: 12 trucks.", "files": [_pdf("fleet.pdf")]},
+            format="multipart",
+        )
     )
-    assert answered["state"] == "under_review"
+    (info,) = answered["information_requests"]
+    (fleet,) = info["files"]
+    assert fleet["original_name"] == "fleet.pdf"
+    download = officer.get(f"{app}/information-requests/{info['id']}/files/{fleet['id']}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert answered["information_requests"][0]["response"] == "Attached: 12 trucks."
+    assert (
+        _ok(officer.get(f"{V1}/work-queue/", {"who": "mine"}))["results"][0]["next_deadline"]
+        is None
+    )  # the request is answered: no deadline left
     assert _ok(officer.post(f"{app}/mark-eligible/", {}, format="json"))["state"] == "eligible"
 
     # The initial site validation: scheduled, run, a finding per requirement, completed.
@@ -166,8 +210,53 @@ def test_application_to_certification_to_revalidation(db):
     )
     assert sorted(validation["sites"]) == sorted(s["id"] for s in sites)
     assert _ok(officer.get(f"{app}/"))["state"] == "validation_scheduled"
-    _run_visit(officer, validation["id"], requirement_ids)
+    shortfall = requirement_ids[0]
+    done = _run_visit(officer, validation["id"], requirement_ids, shortfall=shortfall)
+    assert done["outcome"] == "meets_with_action_plan"
     assert _ok(officer.get(f"{app}/"))["state"] == "validated"
+    report = officer.get(f"{V1}/site-validations/{validation['id']}/report/")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+    # The shortfall gets an action plan: answered, returned once, answered again, accepted.
+    plan = _ok(
+        officer.post(
+            f"{V1}/action-plans/",
+            {
+                "company": company["id"],
+                "source_validation": validation["id"],
+                "items": [
+                    {
+                        "measure": "Fit a lock to the yard gate.",
+                        "deadline": str(today + dt.timedelta(days=30)),
+                        "requirement": shortfall,
+                    }
+                ],
+            },
+            format="json",
+        ),
+        201,
+    )
+    plan_url = f"{V1}/action-plans/{plan['id']}"
+    assert plan["state"] == "issued"
+    responded = _ok(
+        trader.post(f"{plan_url}/respond/", {"response": "Lock ordered."}, format="json")
+    )
+    assert responded["state"] == "responded"
+    returned = _ok(
+        officer.post(
+            f"{plan_url}/return/", {"note": "Send the invoice of the fitted lock."}, format="json"
+        )
+    )
+    assert returned["state"] == "returned"
+    assert returned["items"][0]["review"] == "returned"
+    _ok(
+        trader.post(
+            f"{plan_url}/respond/", {"response": "Lock fitted; invoice sent."}, format="json"
+        )
+    )
+    accepted = _ok(officer.post(f"{plan_url}/accept/", {"note": "Seen."}, format="json"))
+    assert accepted["state"] == "accepted"
+    assert accepted["items"][0]["review"] == "accepted"
 
     # The manager certifies: a membership for four years.
     assert _ok(manager.post(f"{app}/certify/", {"note": "Meets."}, format="json"))["state"] == (
@@ -181,6 +270,46 @@ def test_application_to_certification_to_revalidation(db):
     first_expiry = add_years(today, 4)
     assert membership["expires_on"] == str(first_expiry)
     assert membership["member_number"].startswith("PIP")
+
+    # The certificate, and the decision on the manager's dashboard.
+    certificate = trader.get(f"{V1}/memberships/{membership['id']}/certificate/")
+    assert certificate.status_code == 200
+    assert certificate["Content-Type"] == "application/pdf"
+    assert certificate.content.startswith(b"%PDF")
+    dashboard = _ok(manager.get(f"{V1}/dashboard/"))
+    certified = next(s for s in dashboard["decisions"]["series"] if s["action"] == "certify")
+    assert certified["values"][-1]["count"] == 1
+    (decision,) = _ok(manager.get(certified["values"][-1]["list"]))["results"]
+    assert (decision["object_type"], decision["object_id"]) == ("application", application["id"])
+
+    # A change notice, followed up with a spot check of the sites.
+    notice = _ok(
+        trader.post(
+            f"{V1}/change-notices/",
+            {
+                "company": company["id"],
+                "membership": membership["id"],
+                "kind": "locations",
+                "description": "A new cross-dock in Sarnia.",
+                "effective_on": str(today),
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert notice["state"] == "submitted"
+    spot_check = _ok(
+        officer.post(
+            f"{V1}/change-notices/{notice['id']}/open-spot-check/",
+            {"scheduled_for": str(today + dt.timedelta(days=5))},
+            format="json",
+        ),
+        201,
+    )
+    assert spot_check["kind"] == "spot_check" and spot_check["change_notice"] == notice["id"]
+    followed = _ok(trader.get(f"{V1}/change-notices/{notice['id']}/"))
+    assert followed["state"] != "submitted" and followed["follow_up"]
+    _run_visit(officer, spot_check["id"], requirement_ids)
 
     # Revalidation: opened by an officer, the pre-filled profile submitted by the trader.
     cycle = _ok(

@@ -19,12 +19,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.dates import agency_today
+from notifications.models import Notification
 from tests.factories import (
     SiteFactory,
     UserFactory,
     complete_profile,
     make_application,
     make_membership,
+    pdf_upload,
     trader_of,
 )
 from tests.revalidation.factories import make_cycle
@@ -32,10 +34,12 @@ from tests.validations.factories import (
     make_action_plan,
     make_incident,
     make_site_validation,
+    png_upload,
     record_findings,
 )
 from traders import services as trader_services
 from traders.models import Application, ChangeNotice, EvidenceFile, Membership, Requirement
+from validations import services as validation_services
 from validations.models import ActionPlan, Incident, SiteValidation
 
 ROLES = ("anonymous", "trader_a", "trader_b", "officer", "manager", "partner")
@@ -165,6 +169,51 @@ def _member_notice(c: dict) -> dict:
         membership=membership,
     )
     return {"obj": notice}
+
+
+def _finding_file(c: dict) -> dict:
+    built = _finding(c)
+    finding = built["obj"].findings.get(pk=built["finding"])
+    built["evidence"] = validation_services.finding_evidence_attach(
+        finding=finding, upload=png_upload(), actor=c["officer"]
+    ).pk
+    return built
+
+
+def _plan_item(state: str, *, answered_with_file: bool = False):
+    def build(c: dict) -> dict:
+        plan = make_action_plan(state=state, company=c["company"], officer=c["officer"])
+        item = plan.items.order_by("deadline", "pk").first()
+        built = {"obj": plan, "item": item.pk}
+        if answered_with_file:
+            validation_services.action_plan_item_respond(
+                item=item, actor=trader_of(c["company"]), response="Done.", files=[pdf_upload()]
+            )
+            built["evidence"] = item.evidence.get().pk
+        return built
+
+    return build
+
+
+def _answer_file(c: dict) -> dict:
+    built = _app(AS.INFO_REQUESTED)(c)
+    app = trader_services.application_answer_info(
+        application=built["obj"],
+        actor=trader_of(c["company"]),
+        response="Fleet list attached.",
+        uploads=[pdf_upload("fleet.pdf")],
+    )
+    info = app.information_requests.get()
+    return {**built, "request": info.pk, "file": info.files.get().pk}
+
+
+def _notification(c: dict) -> dict:
+    """A notification of trader A: nobody else's."""
+    return {"obj": Notification.objects.create(user=trader_of(c["company"]), subject="Due soon")}
+
+
+def _invitee(x: dict) -> dict:
+    return {"email": f"invitee{next(_numbers)}@example.com", "full_name": "Invitee"}
 
 
 def _photo(x: dict) -> dict:
@@ -805,6 +854,118 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         "/incidents/{id}/audit-events/",
         None,
         (401, 200, 404, 200, 200, 403),
+    ),
+    (
+        "applications.information-file.download",
+        _answer_file,
+        "get",
+        "/applications/{id}/information-requests/{request}/files/{file}/",
+        None,
+        (401, 200, 404, 200, 200, 403),
+    ),
+    # Action plans, measure by measure
+    (
+        "action-plans.item-respond",
+        _plan_item(PS.ISSUED),
+        "post",
+        "/action-plans/{id}/items/{item}/respond/",
+        lambda x: {"response": "Lock fitted."},
+        (401, 200, 404, 403, 403, 403),
+    ),
+    (
+        "action-plans.item-accept",
+        _plan_item(PS.RESPONDED),
+        "post",
+        "/action-plans/{id}/items/{item}/accept/",
+        None,
+        (401, 403, 404, 200, 200, 403),
+    ),
+    (
+        "action-plans.item-return",
+        _plan_item(PS.RESPONDED),
+        "post",
+        "/action-plans/{id}/items/{item}/return/",
+        lambda x: {"note": "Send a picture."},
+        (401, 403, 404, 200, 200, 403),
+    ),
+    (
+        "action-plans.item-extend",
+        _plan_item(PS.ISSUED),
+        "post",
+        "/action-plans/{id}/items/{item}/extend/",
+        lambda x: {"deadline": _later(90), "reason": "Parts on order."},
+        (401, 403, 404, 200, 200, 403),
+    ),
+    (
+        "action-plans.item-evidence.download",
+        _plan_item(PS.ISSUED, answered_with_file=True),
+        "get",
+        "/action-plans/{id}/items/{item}/evidence/{evidence}/",
+        None,
+        (401, 200, 404, 200, 200, 403),
+    ),
+    # A finding's pictures and documents: staff only
+    (
+        "site-validations.finding-evidence.list",
+        _finding_file,
+        "get",
+        "/site-validations/{id}/findings/{finding}/evidence/",
+        None,
+        (401, 403, 404, 200, 200, 403),
+    ),
+    (
+        "site-validations.finding-evidence.download",
+        _finding_file,
+        "get",
+        "/site-validations/{id}/findings/{finding}/evidence/{evidence}/",
+        None,
+        (401, 403, 404, 200, 200, 403),
+    ),
+    # Invitations (trader A is the company's signing authority)
+    (
+        "companies.invitations",
+        _company,
+        "post",
+        "/companies/{id}/invitations/",
+        _invitee,
+        (401, 201, 404, 201, 201, 403),
+    ),
+    # The manager's dashboard and the officer's work queue
+    ("dashboard", _none, "get", "/dashboard/", None, (401, 403, 403, 403, 200, 403)),
+    (
+        "dashboard.list",
+        _none,
+        "get",
+        "/dashboard/lists/applications-open/",
+        None,
+        (401, 403, 403, 403, 200, 403),
+    ),
+    ("work-queue", _none, "get", "/work-queue/", None, (401, 403, 403, 200, 200, 403)),
+    # Each user's own notifications
+    ("notifications.list", _none, "get", "/notifications/", None, (401, 200, 200, 200, 200, 403)),
+    (
+        "notifications.unread-count",
+        _none,
+        "get",
+        "/notifications/unread-count/",
+        None,
+        (401, 200, 200, 200, 200, 403),
+    ),
+    (
+        "notifications.read",
+        _notification,
+        "post",
+        "/notifications/{id}/read/",
+        None,
+        (401, 200, 404, 404, 404, 403),
+    ),
+    (
+        "notifications.read-all",
+        _none,
+        "post",
+        "/notifications/read-all/",
+        None,
+        (401, 200, 200, 200, 200, 403),
     ),
     # Partner verification (the member consented to share)
     (

@@ -1,0 +1,63 @@
+"""The signed-in user's notifications: the list, the unread count, marking them read. Each
+user reaches only their own (another's is 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from notifications import selectors, services
+
+from . import serializers as s
+from .base import ApiMixin
+
+
+class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.NotificationSerializer
+    filter_backends: list[Any] = []
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> Any:
+        return selectors.notification_list_for(user=self.request.user)
+
+    @extend_schema(
+        parameters=[s.NotificationQuerySerializer],
+        summary="My notifications",
+        description="Newest first; `unread=true` for the unread ones only.",
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = s.NotificationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        notifications = self.get_queryset()
+        if query.validated_data.get("unread") is not None:
+            notifications = notifications.filter(read_at__isnull=query.validated_data["unread"])
+        page = self.paginate_queryset(notifications)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _counts(self, marked: int) -> Response:
+        unread = selectors.notification_unread_count(user=self.request.user)
+        return Response({"marked": marked, "unread": unread})
+
+    @extend_schema(request=None, responses=s.UnreadCountSerializer, summary="How many unread")
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": selectors.notification_unread_count(user=request.user)})
+
+    @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark one read")
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        return self._counts(
+            services.notification_mark_read(user=request.user, notification_id=notification.pk)
+        )
+
+    @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark all read")
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return self._counts(services.notifications_mark_all_read(user=request.user))
