@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import model_choice_field
 from traders.models import (
     Application,
     BusinessType,
@@ -24,7 +26,7 @@ from traders.models import (
 
 
 def errors_to_form(
-    form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None
+    form: forms.BaseForm, error: ValidationError, *, fields: dict[str, str] | None = None
 ) -> None:
     """Put a service's ValidationError beside the form's fields (``fields`` maps the
     service's field names to the form's); anything else goes to the top of the form."""
@@ -70,7 +72,8 @@ class RegistrationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("password1")
             and data.get("password2")
@@ -78,6 +81,18 @@ class RegistrationForm(forms.Form):
         ):
             self.add_error("password2", _("The two passwords are not the same."))
         return data
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The invited colleague's password. Django checks the password on the confirmation
+    field; here its problems ("too common", "too short") show under "New password", where
+    it was typed, and only a mismatch shows under the confirmation."""
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        forms.Form.clean(self)
+        return self.cleaned_data
 
 
 class CompanyForm(forms.ModelForm):
@@ -105,7 +120,7 @@ class CompanyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["business_types"].queryset = BusinessType.objects.order_by("code")
+        model_choice_field(self, "business_types").queryset = BusinessType.objects.order_by("code")
         # The service validates the business number (and its uniqueness) itself.
         self.fields["business_number"].validators = []
 
@@ -170,7 +185,7 @@ class CompanySwitchForm(forms.Form):
 
     def __init__(self, *args: Any, companies: Iterable[Company] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.filter(
+        model_choice_field(self, "company").queryset = Company.objects.filter(
             pk__in=[c.pk for c in companies]
         ).order_by("legal_name", "pk")
 
@@ -345,6 +360,19 @@ class InformationAnswerForm(forms.Form):
         ) % {"mb": settings.EVIDENCE_MAX_BYTES // 1_048_576}
 
 
+class PortalDateInput(forms.DateInput):
+    """The portal's date fields: the browser's date picker, which shows the date in the
+    reader's own format (mm/dd/yyyy in Chromium's en-CA) and sends it as YYYY-MM-DD. No
+    format example in the hint, which would contradict what the picker shows; typed without
+    a picker, the server also reads the language's own formats (Django's DATE_INPUT_FORMATS)
+    as well as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # the value a date input requires
+
+
 class ChangeNoticeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of change"), choices=ChangeNotice.Kind.choices, widget=forms.RadioSelect
@@ -352,8 +380,7 @@ class ChangeNoticeForm(forms.Form):
     description = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 5}))
     effective_on = forms.DateField(
         label=_("Date of the change"),
-        help_text=_("For example 2026-03-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PortalDateInput,
     )
     membership = forms.ModelChoiceField(
         label=_("Membership concerned"),
@@ -365,14 +392,13 @@ class ChangeNoticeForm(forms.Form):
     def __init__(self, *args: Any, memberships: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if memberships is not None:
-            self.fields["membership"].queryset = memberships
+            model_choice_field(self, "membership").queryset = memberships
 
 
 class IncidentForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("Date of the incident"),
-        help_text=_("For example 2026-03-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PortalDateInput,
     )
     description = forms.CharField(
         label=_("What happened"),
@@ -389,7 +415,7 @@ class IncidentForm(forms.Form):
     def __init__(self, *args: Any, memberships: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if memberships is not None:
-            self.fields["membership"].queryset = memberships
+            model_choice_field(self, "membership").queryset = memberships
 
 
 class ActionPlanItemAnswerForm(forms.Form):
@@ -397,7 +423,8 @@ class ActionPlanItemAnswerForm(forms.Form):
     (one form per measure on the plan's page, ``prefix=f"item{item.pk}"``)."""
 
     response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(required=False)
+    # A declared field (moved into base_fields), not the form's ``files``: see above.
+    files = MultipleFileField(required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

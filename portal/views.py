@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import services as account_services
-from core.access import trader_required
+from core.access import AuthenticatedHttpRequest, trader_required
 from core.audit import audit_history
 from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
-from core.models import Role
+from core.models import AuditEvent, Role
 from core.roles import scope_for
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for, revalidation_window_opens
@@ -52,11 +52,14 @@ from traders.selectors import (
     profile_confirmation_for,
     profile_overview,
 )
-from validations.models import ActionPlan, ActionPlanItemEvidence
-from validations.selectors import action_plan_list_for
+from validations.models import ActionPlan, ActionPlanItemEvidence, Incident
+from validations.selectors import action_plan_list_for, incident_list_for
 from validations.services import action_plan_item_respond, incident_report
 
 from . import forms
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # --- Helpers ----------------------------------------------------------------------------
 
@@ -108,6 +111,30 @@ def _company_or_redirect(request: HttpRequest) -> Company | HttpResponse:
 
 def _domain_error(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, str(error))
+
+
+INCIDENTS_SHOWN = 10
+
+
+def _incidents(request: HttpRequest, company: Company, *filters: models.Q) -> list[Incident]:
+    """The company's latest incident reports, each with the action plans issued after it
+    (two queries, however many)."""
+    plans = action_plan_list_for(user=request.user).order_by("issued_on", "pk")
+    return list(
+        incident_list_for(user=request.user)
+        .filter(*filters, company=company)
+        .prefetch_related(models.Prefetch("action_plans", queryset=plans))
+        .order_by("-created_at", "-pk")[:INCIDENTS_SHOWN]
+    )
+
+
+def _membership_from(request: HttpRequest, memberships: Any) -> Membership | None:
+    """The membership whose page the user came from (``?membership=<pk>``), when it is one
+    of the acting company's; None otherwise."""
+    pk = request.GET.get("membership", "")
+    if not pk.isdigit():
+        return None
+    return memberships.filter(pk=int(pk)).first()
 
 
 def _link_template(request: HttpRequest, view_name: str, **kwargs: str) -> str:
@@ -260,7 +287,7 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         return render(
             request, "registration/invitation_accept.html", {"error": str(error)}, status=400
         )
-    form = SetPasswordForm(invited, request.POST or None)
+    form = forms.InvitationPasswordForm(invited, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             account_services.invitation_accept(
@@ -284,7 +311,7 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
 
 
 @trader_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     companies, company = _companies(request)
     user = request.user
     context: dict[str, Any] = {"company": company}
@@ -305,12 +332,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 company=company, state__in=RevalidationCycle.IN_PROGRESS
             ),
             change_notices=change_notice_list_for(user=user).filter(company=company)[:5],
+            incidents=_incidents(request, company),
         )
     return render(request, "portal/home.html", context)
 
 
 @trader_required
-def company_switch(request: HttpRequest) -> HttpResponse:
+def company_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose the company to act for, among those the user is a user of (POST); the page
     itself shows the choice, and the error when the choice is refused."""
     companies, acting = _companies(request)
@@ -336,7 +364,7 @@ def company_switch(request: HttpRequest) -> HttpResponse:
 
 
 @trader_required
-def company_detail(request: HttpRequest) -> HttpResponse:
+def company_detail(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
@@ -353,7 +381,7 @@ def company_detail(request: HttpRequest) -> HttpResponse:
 
 
 @trader_required
-def company_invite(request: HttpRequest) -> HttpResponse:
+def company_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
@@ -407,7 +435,7 @@ def company_invite(request: HttpRequest) -> HttpResponse:
 
 
 @trader_required
-def company_create(request: HttpRequest) -> HttpResponse:
+def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if _company(request) is not None:
         return redirect("portal:company")
     form = forms.CompanyForm(request.POST or None)
@@ -431,7 +459,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
 
 @trader_required
-def site_create(request: HttpRequest) -> HttpResponse:
+def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
@@ -468,7 +496,7 @@ def _start_token_new(request: HttpRequest) -> str:
 
 
 def _application_start_post(
-    request: HttpRequest, company: Company, form: forms.ApplicationStartForm
+    request: AuthenticatedHttpRequest, company: Company, form: forms.ApplicationStartForm
 ) -> HttpResponse | None:
     """Start the application once per form token: a second POST of the same form (double
     click, back and resubmit) goes to the draft the first one created. The token's advisory
@@ -525,7 +553,7 @@ def _application_start_post(
 
 
 @trader_required
-def application_start(request: HttpRequest) -> HttpResponse:
+def application_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
@@ -539,8 +567,9 @@ def application_start(request: HttpRequest) -> HttpResponse:
         if token not in (request.session.get(START_TOKENS) or {}) or request.session[
             START_TOKENS
         ].get(token):
-            form.data = form.data.copy()
-            form.data["form_token"] = _start_token_new(request)
+            data = request.POST.copy()  # the form's data: a mutable copy
+            data["form_token"] = _start_token_new(request)
+            form.data = data
     else:
         form = forms.ApplicationStartForm(
             sites=sites, initial={"form_token": _start_token_new(request)}
@@ -571,7 +600,7 @@ def _profile_context(holder: ProfileHolder) -> dict[str, Any]:
 
 
 @trader_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     app = holder.obj
     requests = list(app.information_requests.prefetch_related("files").order_by("-created_at"))
@@ -589,9 +618,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _timeline(obj: Any) -> list[dict[str, Any]]:
     """The status history from the audit trail, as the trader may read it."""
-    states = dict(type(obj).State.choices)
+    return _timeline_rows(audit_history(obj=obj), states=dict(type(obj).State.choices))
+
+
+def _timeline_rows(events_qs: Any, *, states: dict[str, _StrOrPromise]) -> list[dict[str, Any]]:
+    action_labels = {
+        "confirm_profile": _("Security profile confirmed as still accurate"),
+    }
     events = []
-    for event in audit_history(obj=obj):
+    for event in events_qs:
         if event.actor_role == Role.TRADER:
             who = str(event.actor) if event.actor else ""
         elif event.actor_role == "system":
@@ -601,7 +636,10 @@ def _timeline(obj: Any) -> list[dict[str, Any]]:
         events.append(
             {
                 "when": event.occurred_at,
-                "label": states.get(event.to_state) or event.action.replace("_", " "),
+                "action": event.action,
+                "label": states.get(event.to_state)
+                or action_labels.get(event.action)
+                or event.action.replace("_", " "),
                 "from": states.get(event.from_state, ""),
                 "who": who,
                 "note": event.note,
@@ -611,7 +649,7 @@ def _timeline(obj: Any) -> list[dict[str, Any]]:
 
 
 @trader_required
-def application_sites(request: HttpRequest, pk: int) -> HttpResponse:
+def application_sites(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     app = holder.obj
     sites = list(app.company.sites.filter(is_active=True).order_by("name"))
@@ -639,7 +677,7 @@ def application_sites(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trader_required
 @require_POST
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     try:
         app = trader_services.application_submit(application=holder.obj, actor=request.user)
@@ -664,7 +702,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trader_required
-def information_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+def information_answer(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> HttpResponse:
     holder = _holder(request, "application", pk)
     app = holder.obj
     info = get_object_or_404(
@@ -700,7 +738,9 @@ def information_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
 # --- Security profile area pages (applications and revalidations) ----------------------
 
 
-def _area_save(request: HttpRequest, holder: ProfileHolder, form: forms.AreaForm) -> bool:
+def _area_save(
+    request: AuthenticatedHttpRequest, holder: ProfileHolder, form: forms.AreaForm
+) -> bool:
     """Save the answers and documents of one area: all of them or none. Errors go beside
     their fields."""
     entries = form.entries()
@@ -767,7 +807,7 @@ def _files_delete(stored: list[Any]) -> None:
         evidence.file.delete(save=False)
 
 
-def profile_area(request: HttpRequest, pk: int, area: str, kind: str) -> HttpResponse:
+def profile_area(request: AuthenticatedHttpRequest, pk: int, area: str, kind: str) -> HttpResponse:
     holder = _holder(request, kind, pk)
     overview = profile_overview(profile=holder.profile)
     rows = [r for r in overview["requirements"] if r["requirement"].area.code == area]
@@ -850,12 +890,12 @@ def _file_response(stored: Any) -> FileResponse:
 
 
 @trader_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return _file_response(get_object_or_404(evidence_list_for(user=request.user), pk=pk))
 
 
 @trader_required
-def information_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def information_file_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file attached to an answer to an information request: the company's users only."""
     return _file_response(get_object_or_404(information_file_list_for(user=request.user), pk=pk))
 
@@ -878,7 +918,7 @@ def _membership_profile(membership: Membership) -> SecurityProfile | None:
 
 
 @trader_required
-def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         membership_list_for(user=request.user).select_related("assigned_officer"), pk=pk
     )
@@ -890,6 +930,18 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     revalidations = revalidation_list_for(user=request.user).filter(membership=membership)
     current = next((c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None)
+    # Its history: the membership's own events, and the yearly confirmations of the
+    # company's security profile (company-wide, as "Last confirmed on" above).
+    history = AuditEvent.objects.filter(
+        models.Q(
+            content_type=ContentType.objects.get_for_model(Membership), object_id=membership.pk
+        )
+        | models.Q(
+            content_type=ContentType.objects.get_for_model(SecurityProfile),
+            company_id=membership.company_id,
+            action="confirm_profile",
+        )
+    ).select_related("actor")
     active = membership.state == Membership.State.ACTIVE
     window_opens = revalidation_window_opens(membership=membership)
     return render(
@@ -906,13 +958,20 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_confirm": active and _membership_profile(membership) is not None,
             "revalidation_window_opens": window_opens,
             "can_start_revalidation": active and current is None and agency_today() >= window_opens,
+            "timeline": _timeline_rows(history, states=dict(Membership.State.choices)),
+            # The incidents about this membership, or about all of the company's.
+            "incidents": _incidents(
+                request,
+                membership.company,
+                models.Q(membership=membership) | models.Q(membership__isnull=True),
+            ),
         },
     )
 
 
 @trader_required
 @require_POST
-def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_confirm_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
     _act_for(request, membership.company)
     profile = _membership_profile(membership)
@@ -934,7 +993,7 @@ def membership_confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trader_required
 @require_POST
-def membership_revalidation_start(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_revalidation_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
     _act_for(request, membership.company)
     try:
@@ -953,7 +1012,7 @@ def membership_revalidation_start(request: HttpRequest, pk: int) -> HttpResponse
 
 
 @trader_required
-def membership_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     from traders.documents import certificate_current  # WeasyPrint only when needed
 
     membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
@@ -971,7 +1030,7 @@ def membership_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trader_required
-def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan's measures, each with its deadline, where it stands and the officer's note;
     while the plan waits for the member, a form per measure not yet accepted (the answer and
     its files). The plan moves to the officer once every measure owed is answered."""
@@ -979,10 +1038,10 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action_plan_list_for(user=request.user).select_related("company", "membership"), pk=pk
     )
     _act_for(request, plan.company)
+    # In the order issued: "Measure 2" stays measure 2 when a deadline is extended, and is
+    # the officer's measure 2 too.
     items = list(
-        plan.items.select_related("requirement")
-        .prefetch_related("evidence")
-        .order_by("deadline", "id")
+        plan.items.select_related("requirement").prefetch_related("evidence").order_by("id")
     )
     open_plan = plan.state in ActionPlan.OPEN_STATES
     bound: tuple[int, forms.ActionPlanItemAnswerForm] | None = None
@@ -1023,14 +1082,14 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         bound = (item.pk, form)
     rows = []
     for number, item in enumerate(items, start=1):
-        form = None
+        row_form: forms.ActionPlanItemAnswerForm | None = None
         if bound and bound[0] == item.pk:
-            form = bound[1]  # what was just sent, with its errors beside the fields
+            row_form = bound[1]  # what was just sent, with its errors beside the fields
         elif open_plan and item.review != item.Review.ACCEPTED:
-            form = forms.ActionPlanItemAnswerForm(
+            row_form = forms.ActionPlanItemAnswerForm(
                 prefix=f"item{item.pk}", number=number, initial={"response": item.response}
             )
-        rows.append({"number": number, "item": item, "form": form})
+        rows.append({"number": number, "item": item, "form": row_form})
     return render(
         request,
         "portal/action_plan.html",
@@ -1044,7 +1103,7 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trader_required
-def action_plan_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file the member attached to an answer: for the company's users only (404 else)."""
     return _file_response(
         get_object_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk)
@@ -1052,12 +1111,15 @@ def action_plan_evidence_download(request: HttpRequest, pk: int) -> HttpResponse
 
 
 @trader_required
-def change_notice_create(request: HttpRequest) -> HttpResponse:
+def change_notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
     memberships = membership_list_for(user=request.user).filter(company=company)
-    form = forms.ChangeNoticeForm(request.POST or None, memberships=memberships)
+    came_from = _membership_from(request, memberships)
+    form = forms.ChangeNoticeForm(
+        request.POST or None, memberships=memberships, initial={"membership": came_from}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             trader_services.change_notice_submit(
@@ -1069,17 +1131,27 @@ def change_notice_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your report of the change was sent to the programme."))
-            return redirect("portal:home")
-    return render(request, "portal/change_notice_form.html", {"form": form})
+            return _back(came_from)
+    return render(request, "portal/change_notice_form.html", {"form": form, "came_from": came_from})
+
+
+def _back(came_from: Membership | None) -> HttpResponse:
+    """Back to the membership page the report was started from, else to the home page."""
+    if came_from is not None:
+        return redirect("portal:membership", pk=came_from.pk)
+    return redirect("portal:home")
 
 
 @trader_required
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = _company_or_redirect(request)
     if isinstance(company, HttpResponse):
         return company
     memberships = membership_list_for(user=request.user).filter(company=company)
-    form = forms.IncidentForm(request.POST or None, memberships=memberships)
+    came_from = _membership_from(request, memberships)
+    form = forms.IncidentForm(
+        request.POST or None, memberships=memberships, initial={"membership": came_from}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident_report(company=company, actor=request.user, **form.cleaned_data)
@@ -1089,15 +1161,15 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your incident report was sent to the programme."))
-            return redirect("portal:home")
-    return render(request, "portal/incident_form.html", {"form": form})
+            return _back(came_from)
+    return render(request, "portal/incident_form.html", {"form": form, "came_from": came_from})
 
 
 # --- Revalidation -----------------------------------------------------------------------
 
 
 @trader_required
-def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def revalidation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "revalidation", pk)
     context = _profile_context(holder)
     context.update(
@@ -1110,7 +1182,7 @@ def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trader_required
 @require_POST
-def revalidation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def revalidation_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holder = _holder(request, "revalidation", pk)
     try:
         revalidation_submit_profile(cycle=holder.obj, actor=request.user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ def revalidation_unopened_list(*, within_days: int) -> models.QuerySet[Membershi
 # --- What the daily sweep reads (values only: the sweep works on many rows at once) -------
 
 
-def membership_expiring_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def membership_expiring_rows(*, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """Active memberships expiring in [start, end]: the revalidation reminders' window.
     Served by the partial index on active memberships' expiry."""
     return list(
@@ -96,7 +97,7 @@ def revalidation_past_due_list(*, today: dt.date) -> models.QuerySet[Revalidatio
     ).order_by("due_on", "id")
 
 
-def membership_lapsed_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def membership_lapsed_rows(*, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """Lapsed memberships whose expiry fell in [start, end]: the managers are told."""
     return list(
         Membership.objects.filter(
@@ -129,7 +130,7 @@ def manager_user_ids() -> list[int]:
 
 def information_request_open_rows(
     *, start: dt.date | None = None, end: dt.date
-) -> list[dict[str, Any]]:
+) -> list[Mapping[str, Any]]:
     """Unanswered information requests due in [start, end] (no start: every overdue one).
     Served by the partial index on open requests' deadline."""
     from traders.models import InformationRequest
@@ -138,28 +139,6 @@ def information_request_open_rows(
     if start is not None:
         requests = requests.filter(deadline__gte=start)
     return list(requests.order_by().values("pk", "company_id", "requested_by_id", "deadline"))
-
-
-def profile_confirmation_rows(*, anchor_from: dt.date, anchor_to: dt.date) -> list[dict[str, Any]]:
-    """Companies with an active membership whose security profile was last confirmed (or,
-    failing that, certified or renewed) between ``anchor_from`` and ``anchor_to``, with that
-    date as ``anchor``. One grouped query over the active memberships."""
-    from django.db.models.functions import Coalesce, Greatest
-
-    return list(
-        Membership.objects.filter(state=Membership.State.ACTIVE)
-        .order_by()
-        .values("company_id")
-        .annotate(
-            certified=models.Max("certified_on"),
-            renewed=models.Max(Coalesce("last_renewed_on", "certified_on")),
-            officer_id=models.Max("assigned_officer_id"),
-            confirmed=models.Max("company__profiles__confirmed_on"),
-        )
-        .annotate(anchor=Greatest("certified", "renewed", Coalesce("confirmed", "certified")))
-        .filter(anchor__gte=anchor_from, anchor__lte=anchor_to)
-        .values("company_id", "anchor", "officer_id")
-    )
 
 
 def revalidation_window_opens(*, membership: Membership) -> dt.date:

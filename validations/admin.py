@@ -102,8 +102,8 @@ class ActionPlanItemEvidenceInline(admin.TabularInline):
     model = ActionPlanItemEvidence
     extra = 0
     can_delete = False
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False
@@ -116,6 +116,18 @@ class ActionPlanItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan", "requirement"]
     readonly_fields = ["deadline", "original_deadline", "review", "responded_at"]
     inlines = [ActionPlanItemEvidenceInline]
+
+
+@admin.register(ActionPlanItemEvidence)
+class ActionPlanItemEvidenceAdmin(admin.ModelAdmin):
+    """Listed for the administrators; the files come in through the portal's checks only."""
+
+    list_display = ["original_name", "item", "content_type", "size", "uploaded_at"]
+    raw_id_fields = ["item"]
+    readonly_fields = ["file", "content_type", "size", "uploaded_by"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Incident)

@@ -100,9 +100,11 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
 # Deadlines and expiry dates are dates in the agency's time zone (see core.dates).
 AGENCY_TIME_ZONE = "America/Toronto"
+# Timestamps are stored in UTC (USE_TZ); pages, e-mails and PDFs show them in agency time,
+# and the database truncates them to dates and months (TruncDate, __date) in agency time.
+TIME_ZONE = AGENCY_TIME_ZONE
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

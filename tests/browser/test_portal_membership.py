@@ -173,10 +173,11 @@ def test_signing_authority_invites_a_colleague_who_accepts_and_signs_in(
         sams.locator("#id_new_password1").fill("password123")
         sams.get_by_label("New password confirmation").fill("password123")
         sams.get_by_role("main").get_by_role("button", name="Set my password").click()
-        error = sams.locator("#id_new_password2_error")
+        # ... under the field it was typed in, not under the confirmation.
+        error = sams.locator("#id_new_password1_error")
         expect(error).to_contain_text("too common")
-        expect(sams.get_by_label("New password confirmation")).to_have_attribute(
-            "aria-describedby", re.compile(r"\bid_new_password2_error\b")
+        expect(sams.locator("#id_new_password1")).to_have_attribute(
+            "aria-describedby", re.compile(r"\bid_new_password1_error\b")
         )
         expect(sams.locator(".gc-error-summary")).to_be_visible()
         _check(sams, axe_check, screenshot, "invitation-error")
@@ -405,12 +406,14 @@ def test_member_reports_a_business_change_and_an_incident(page, axe_check, scree
 
     page.get_by_label("Office or site locations").check()
     page.get_by_label("Date of the change").fill((today + dt.timedelta(days=30)).isoformat())
-    page.get_by_label("Membership concerned").select_option(label=str(membership))
+    # Reported from the membership page: that membership is already chosen.
+    expect(page.get_by_label("Membership concerned")).to_have_value(str(membership.pk))
     main.get_by_role("button", name="Send the report").click()
-    expect(page).to_have_url(re.compile(r"/en/portal/$"))
+    expect(page).to_have_url(re.compile(rf"/en/portal/memberships/{membership.pk}/$"))
     expect(main.get_by_role("status")).to_contain_text(
         "Your report of the change was sent to the programme."
     )
+    page.goto("/en/portal/")
     expect(
         main.get_by_role("listitem").filter(has_text="Office or site locations")
     ).to_contain_text((today + dt.timedelta(days=30)).isoformat())
@@ -438,10 +441,12 @@ def test_member_reports_a_business_change_and_an_incident(page, axe_check, scree
 
     page.get_by_label("Date of the incident").fill((today - dt.timedelta(days=2)).isoformat())
     main.get_by_role("button", name="Send the report").click()
-    expect(page).to_have_url(re.compile(r"/en/portal/$"))
+    expect(page).to_have_url(re.compile(rf"/en/portal/memberships/{membership.pk}/$"))
     expect(main.get_by_role("status")).to_contain_text(
         "Your incident report was sent to the programme."
     )
+    # The report stays in sight: the membership page lists it.
+    expect(main).to_contain_text(what)
     _check(page, axe_check, screenshot, "incident-sent")
     incident = Incident.objects.get()
     assert incident.description == what

@@ -35,6 +35,7 @@ BUILT = {
     "traders.ProfileAnswer",
     "traders.EvidenceFile",
     "traders.InformationRequest",
+    "traders.InformationAnswerFile",
     "traders.Membership",
     "traders.ChangeNotice",
     "traders.MembershipCertificate",
@@ -43,6 +44,7 @@ BUILT = {
     "validations.FindingEvidence",
     "validations.ActionPlan",
     "validations.ActionPlanItem",
+    "validations.ActionPlanItemEvidence",
     "validations.Incident",
     "revalidation.RevalidationCycle",
 }
@@ -50,12 +52,19 @@ BUILT = {
 
 def _build_for(company: Company, officer, manager) -> None:
     # A certified application brings a site, a company user, a profile with answers and a
-    # document, and a membership; an open information request and a change notice complete it.
+    # document, and a membership; an information request answered with a file and a change
+    # notice complete it.
     make_application(
         state=Application.State.CERTIFIED, company=company, officer=officer, manager=manager
     )
-    make_application(
+    asked = make_application(
         state=Application.State.INFO_REQUESTED, company=company, officer=officer, manager=manager
+    )
+    services.application_answer_info(
+        application=asked,
+        actor=trader_of(company),
+        response="The gate log is attached.",
+        uploads=[pdf_upload()],
     )
     services.change_notice_submit(
         company=company,
@@ -64,7 +73,8 @@ def _build_for(company: Company, officer, manager) -> None:
         description="New security contact.",
         effective_on=dt.date(2026, 2, 1),
     )
-    # Site validation with a finding and its photo, an action plan with items, an incident,
+    # Site validation with a finding and its photo, an action plan with items (one answered
+    # with a file), an incident,
     # and a revalidation of the membership.
     validation = make_site_validation(
         state=SiteValidation.State.IN_PROGRESS, company=company, officer=officer
@@ -74,7 +84,13 @@ def _build_for(company: Company, officer, manager) -> None:
         validation=validation, requirement=requirement, result="meets", note="", actor=officer
     )
     validation_services.finding_evidence_attach(finding=finding, upload=pdf_upload(), actor=officer)
-    make_action_plan(company=company, officer=officer)
+    plan = make_action_plan(company=company, officer=officer)
+    validation_services.action_plan_item_respond(
+        item=plan.items.order_by("pk").first(),
+        actor=trader_of(company),
+        response="New locks fitted.",
+        files=[pdf_upload()],
+    )
     make_incident(company=company, officer=officer)
     membership = Membership.objects.get(company=company)
     certificate_issue(membership=membership, reason="certification")

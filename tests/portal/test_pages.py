@@ -328,9 +328,12 @@ def test_action_plan_respond(client, company, officer):
     assert "Fix the gate lock." in _html(client.get(f"/en/portal/memberships/{membership.pk}/"))
     url = f"/en/portal/action-plans/{plan.pk}/"
     item = plan.items.get()
-    assert 'id="id_response_error"' in _html(client.post(url, {"response": ""}))
-    response = client.post(url, {"response": "Done.", f"item-{item.pk}": "New lock fitted."})
-    assert response["Location"] == url
+    empty = client.post(url, {"item": item.pk, f"item{item.pk}-response": ""})
+    assert f'id="id_item{item.pk}-response_error"' in _html(empty)
+    plan.refresh_from_db()
+    assert plan.state == ActionPlan.State.ISSUED
+    response = client.post(url, {"item": item.pk, f"item{item.pk}-response": "New lock fitted."})
+    assert response["Location"] == f"{url}#item-{item.pk}"
     plan.refresh_from_db()
     item.refresh_from_db()
     assert plan.state == ActionPlan.State.RESPONDED and item.response == "New lock fitted."
