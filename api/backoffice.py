@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -182,7 +182,10 @@ class WorkQueueViewSet(ApiMixin, viewsets.GenericViewSet):
         rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
         rows = rows.order_by(*QUEUE_SORTS[values["sort"]])
         page = self.paginate_queryset(rows)
-        labels = dict(s.QueueQuerySerializer().fields["stage"].choices)
+        assert page is not None  # DEFAULT_PAGINATION_CLASS is set: there is a paginator
+        stage = s.QueueQuerySerializer().fields["stage"]
+        assert isinstance(stage, serializers.ChoiceField)  # declared so
+        labels = dict(stage.choices)
         now = timezone.now()
         for row in page:
             row["stage_label"] = str(labels.get(row["row_stage"], row["row_stage"]))

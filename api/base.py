@@ -3,8 +3,8 @@ the schema, scoped lookups (404 outside the caller's scope), and transitions as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from drf_spectacular.utils import extend_schema
@@ -22,15 +22,31 @@ from .permissions import NotPartner
 from .schema import ApiAutoSchema
 from .serializers import AuditEventSerializer
 
+if TYPE_CHECKING:
+    from rest_framework.authentication import BaseAuthentication
+    from rest_framework.parsers import BaseParser
+    from rest_framework.permissions import _PermissionClass
+    from rest_framework.schemas.inspectors import ViewInspector
+
+    from core.models import User
+
 # Token first: an anonymous client is told to authenticate (401 with WWW-Authenticate).
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
+class AuthenticatedRequest(Request):
+    """Only for type checking: the request an API view receives once ``IsAuthenticated``
+    let it through, so ``user`` is a signed-in ``User``. Annotate the actions with it."""
+
+    user: User
+
+
 class ApiMixin:
-    authentication_classes = AUTHENTICATION
-    permission_classes = [IsAuthenticated, NotPartner]
-    parser_classes = [JSONParser]  # uploads declare their own (multipart)
-    schema = ApiAutoSchema()
+    authentication_classes: Sequence[type[BaseAuthentication]] = AUTHENTICATION
+    permission_classes: Sequence[_PermissionClass] = [IsAuthenticated, NotPartner]
+    # Uploads declare their own (multipart).
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
+    schema: ViewInspector | None = ApiAutoSchema()
 
 
 class ResourceViewSet(

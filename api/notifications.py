@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from notifications import selectors, services
 
 from . import serializers as s
-from .base import ApiMixin
+from .base import ApiMixin, AuthenticatedRequest
 
 
 class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -51,7 +51,7 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark one read")
     @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: str | None = None) -> Response:
+    def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notification = get_object_or_404(self.get_queryset(), pk=pk)
         return self._counts(
             services.notification_mark_read(user=request.user, notification_id=notification.pk)
@@ -59,5 +59,5 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark all read")
     @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request: Request) -> Response:
+    def read_all(self, request: AuthenticatedRequest) -> Response:
         return self._counts(services.notifications_mark_all_read(user=request.user))

@@ -99,7 +99,9 @@ class SiteSerializer(serializers.ModelSerializer):
 
 
 class CompanySerializer(serializers.ModelSerializer):
-    business_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    business_types: serializers.SlugRelatedField[BusinessType] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
     sites = SiteSerializer(many=True, read_only=True)
     contact_email = serializers.CharField(read_only=True)  # may be blank: no "email" format
 
@@ -475,7 +477,7 @@ class CodeRelatedField(serializers.SlugRelatedField):
     """A lookup by code that refuses a NUL character before it reaches the database
     (PostgreSQL cannot compare such a string: it would be a 500, not a 400)."""
 
-    def to_internal_value(self, data):  # type: ignore[no-untyped-def]  # DRF's signature
+    def to_internal_value(self, data: Any) -> Any:  # noqa: ANN401  # DRF's signature
         if isinstance(data, str) and "\x00" in data:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
         return super().to_internal_value(data)
@@ -881,7 +883,8 @@ class DashboardExpiringSerializer(DashboardFigureSerializer):
 
 class DashboardStageSerializer(DashboardFigureSerializer):
     state = NamedChoiceField(enum_name="ApplicationState", choices=Application.State.choices)
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     oldest_days = serializers.IntegerField(allow_null=True)
     median_days = serializers.IntegerField(allow_null=True)
 
@@ -902,7 +905,7 @@ class DashboardMonthSerializer(DashboardFigureSerializer):
 
 class DashboardSeriesSerializer(serializers.Serializer):
     action = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, see above
     values = DashboardMonthSerializer(many=True)
 
 
@@ -1000,14 +1003,17 @@ class DashboardApplicationRowSerializer(_CompanyColumns):
         enum_name="ApplicationProgramme", choices=Application.ProgrammeChoice.choices
     )
     state = NamedChoiceField(enum_name="ApplicationState", choices=Application.State.choices)
-    state_changed_at = serializers.DateTimeField()
+    # None on an application added in the admin (the services always set it).
+    state_changed_at = serializers.DateTimeField(allow_null=True)
     days_in_state = serializers.SerializerMethodField()
     assigned_officer = serializers.IntegerField(source="assigned_officer_id", allow_null=True)
     assigned_officer_name = serializers.SerializerMethodField()
 
-    def get_days_in_state(self, row: Application) -> int:
+    def get_days_in_state(self, row: Application) -> int | None:
         from django.utils import timezone
 
+        if row.state_changed_at is None:
+            return None
         return (timezone.now() - row.state_changed_at).days
 
     def get_assigned_officer_name(self, row: Application) -> str | None:

@@ -3,7 +3,8 @@ transition through the services. Interfaces only: parse, call, render."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,7 +19,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -63,7 +64,7 @@ from validations.selectors import (
 )
 
 from . import serializers as s
-from .base import AUTHENTICATION, ResourceViewSet, transition
+from .base import AUTHENTICATION, AuthenticatedRequest, ResourceViewSet, transition
 from .filters import ApplicationFilter, MembershipFilter
 from .permissions import MraVerifier
 from .schema import CONFLICT, ERROR_STATUSES, ApiAutoSchema, ErrorSerializer
@@ -129,7 +130,7 @@ class PdfRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         response = (renderer_context or {}).get("response")
         if response is not None:
@@ -159,13 +160,14 @@ def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
 class FileNegotiation(BaseContentNegotiation):
     """A stored file is sent as it is, whatever the client accepts; an error is JSON."""
 
-    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
     def select_renderer(
-        self, request: Request, renderers: list[Any], format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))  # the view's renderers: never empty
+        return renderer, renderer.media_type
 
 
 FILE_RESPONSES = {
@@ -229,7 +231,7 @@ class CompanyViewSet(ResourceViewSet):
         return company_list_for(user=self.request.user).prefetch_related("sites", "business_types")
 
     @extend_schema(request=s.CompanyCreateSerializer, responses={201: s.CompanySerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         company = trader_services.company_create(
             actor=request.user, **self.parse(s.CompanyCreateSerializer)
         )
@@ -240,7 +242,7 @@ class CompanyViewSet(ResourceViewSet):
         methods=["POST"], request=s.SiteCreateSerializer, responses={201: s.SiteSerializer}
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
-    def sites(self, request: Request, pk: str | None = None) -> Response:
+    def sites(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         company = self.get_object()
         if request.method == "GET":
             return self.paginated(company.sites.order_by("name", "pk"), s.SiteSerializer)
@@ -256,7 +258,7 @@ class CompanyViewSet(ResourceViewSet):
         description="The signing authority (or an officer) changes the fields sent; the "
         "business number identifies the company and cannot be changed (400).",
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         company = trader_services.company_update(
             company=self.get_object(), actor=request.user, **self.parse(s.CompanyUpdateSerializer)
         )
@@ -284,7 +286,9 @@ class CompanyViewSet(ResourceViewSet):
         url_name="site-detail",
         filter_backends=[],
     )
-    def site(self, request: Request, pk: str | None = None, site_id: str = "") -> Response:
+    def site(
+        self, request: AuthenticatedRequest, pk: str | None = None, site_id: str = ""
+    ) -> Response:
         site: Site = get_object_or_404(self.get_object().sites.all(), pk=site_id)
         if request.method == "PATCH":
             site = trader_services.site_update(
@@ -308,7 +312,7 @@ class CompanyViewSet(ResourceViewSet):
         "trader account, by e-mail. Inviting someone without an account is the portal's.",
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
-    def users(self, request: Request, pk: str | None = None) -> Response:
+    def users(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         company = self.get_object()
         if request.method == "GET":
             links = (
@@ -333,7 +337,7 @@ class CompanyViewSet(ResourceViewSet):
         "trader account is linked and told to sign in. A contributor may not invite (403).",
     )
     @action(detail=True, methods=["post"])
-    def invitations(self, request: Request, pk: str | None = None) -> Response:
+    def invitations(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         company = self.get_object()
         link = trader_services.company_user_invite(
             company=company, actor=request.user, **self.parse(s.InvitationSerializer)
@@ -359,7 +363,14 @@ class CompanyViewSet(ResourceViewSet):
 # --- Security profiles (of applications and revalidations) ------------------------------
 
 
-class SecurityProfileActions:
+# The mixin's methods run on a ResourceViewSet (get_object, parse): its type for mypy.
+if TYPE_CHECKING:
+    _ProfileActionsBase = ResourceViewSet
+else:
+    _ProfileActionsBase = object
+
+
+class SecurityProfileActions(_ProfileActionsBase):
     """``GET/PUT {id}/security-profile/`` and ``POST {id}/security-profile/evidence/`` for a
     resource that has a ``profile``. Mixed into a ResourceViewSet (get_object, parse)."""
 
@@ -371,7 +382,7 @@ class SecurityProfileActions:
         description="Save answers; all of them are saved, or none.",
     )
     @action(detail=True, methods=["get", "put"], url_path="security-profile")
-    def security_profile(self, request: Request, pk: str | None = None) -> Response:
+    def security_profile(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         profile: SecurityProfile = self.get_object().profile
         if request.method == "PUT":
             answers = self.parse(s.ProfileAnswersSerializer)["answers"]
@@ -391,7 +402,7 @@ class SecurityProfileActions:
         url_path="security-profile/evidence",
         parser_classes=[MultiPartParser, FormParser],
     )
-    def evidence(self, request: Request, pk: str | None = None) -> Response:
+    def evidence(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         profile: SecurityProfile = self.get_object().profile
         data = self.parse(s.EvidenceUploadSerializer)
         answer = (
@@ -448,7 +459,7 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
         )
 
     @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         application = trader_services.application_create(
             actor=request.user, **self.parse(s.ApplicationCreateSerializer)
         )
@@ -487,7 +498,7 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
         url_path="answer-info",
         parser_classes=[JSONParser, MultiPartParser, FormParser],
     )
-    def answer_info(self, request: Request, pk: str | None = None) -> Response:
+    def answer_info(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         application = self.get_object()
         data = self.parse(s.AnswerInfoSerializer)
         return self.render(
@@ -634,7 +645,7 @@ class MembershipViewSet(ResourceViewSet):
         "revalidation (409 if there is none).",
     )
     @action(detail=True, methods=["post"], url_path="confirm-profile")
-    def confirm_profile(self, request: Request, pk: str | None = None) -> Response:
+    def confirm_profile(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         membership = self.get_object()
         profile = (
             scope_for(SecurityProfile, user=request.user)
@@ -672,7 +683,7 @@ class MembershipViewSet(ResourceViewSet):
         summary="Open the revalidation",
     )
     @action(detail=True, methods=["post"], url_path="open-revalidation")
-    def open_revalidation(self, request: Request, pk: str | None = None) -> Response:
+    def open_revalidation(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         membership = self.get_object()
         cycle = revalidation_services.revalidation_open(
             membership=membership, actor=request.user, **self.parse(s.OpenRevalidationSerializer)
@@ -693,7 +704,7 @@ class ChangeNoticeViewSet(ResourceViewSet):
     @extend_schema(
         request=s.ChangeNoticeCreateSerializer, responses={201: s.ChangeNoticeSerializer}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         notice = trader_services.change_notice_submit(
             actor=request.user, **self.parse(s.ChangeNoticeCreateSerializer)
         )
@@ -723,7 +734,7 @@ class ChangeNoticeViewSet(ResourceViewSet):
         "its follow-up (409 unless the notice is still submitted).",
     )
     @action(detail=True, methods=["post"], url_path="open-spot-check")
-    def open_spot_check(self, request: Request, pk: str | None = None) -> Response:
+    def open_spot_check(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notice: ChangeNotice = self.get_object()
         data = self.parse(s.NoticeSpotCheckSerializer)
         membership = self._notice_membership(notice, data)
@@ -748,7 +759,7 @@ class ChangeNoticeViewSet(ResourceViewSet):
         "follow-up (409 unless the notice is still submitted and the membership active).",
     )
     @action(detail=True, methods=["post"], url_path="open-revalidation")
-    def open_revalidation(self, request: Request, pk: str | None = None) -> Response:
+    def open_revalidation(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notice: ChangeNotice = self.get_object()
         data = self.parse(s.NoticeRevalidationSerializer)
         cycle = revalidation_services.revalidation_open(
@@ -774,7 +785,7 @@ class SiteValidationViewSet(ResourceViewSet):
     @extend_schema(
         request=s.SiteValidationScheduleSerializer, responses={201: s.SiteValidationSerializer}
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         validation = validation_services.site_validation_schedule(
             actor=request.user, **self.parse(s.SiteValidationScheduleSerializer)
         )
@@ -819,7 +830,7 @@ class SiteValidationViewSet(ResourceViewSet):
         summary="Record (or correct) the finding on one requirement",
     )
     @action(detail=True, methods=["post"])
-    def findings(self, request: Request, pk: str | None = None) -> Response:
+    def findings(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         finding = validation_services.finding_record(
             validation=self.get_object(),
             actor=request.user,
@@ -873,7 +884,7 @@ class SiteValidationViewSet(ResourceViewSet):
         filter_backends=[],
     )
     def finding_evidence(
-        self, request: Request, pk: str | None = None, finding_id: str = ""
+        self, request: AuthenticatedRequest, pk: str | None = None, finding_id: str = ""
     ) -> Response:
         if request.method == "GET":
             return self.paginated(self._finding_evidence(finding_id), s.FindingEvidenceSerializer)
@@ -920,7 +931,7 @@ class ActionPlanViewSet(ResourceViewSet):
         return action_plan_list_for(user=self.request.user).prefetch_related("items__evidence")
 
     @extend_schema(request=s.ActionPlanIssueSerializer, responses={201: s.ActionPlanSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         plan = validation_services.action_plan_issue(
             actor=request.user, **self.parse(s.ActionPlanIssueSerializer)
         )
@@ -1087,7 +1098,7 @@ class IncidentViewSet(ResourceViewSet):
         return incident_list_for(user=self.request.user)
 
     @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         incident = validation_services.incident_report(
             actor=request.user, **self.parse(s.IncidentReportSerializer)
         )

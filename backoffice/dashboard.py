@@ -31,6 +31,7 @@ from django_fsm import can_proceed
 from core.access import staff_required
 from core.audit import audit_history
 from core.errors import DomainError
+from core.forms import choice_field
 from core.roles import MANAGERS
 from traders import services
 from traders.models import Application, Membership, Programme
@@ -68,13 +69,13 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["programme"].choices = anything + list(Programme.choices)
+        choice_field(self, "programme").choices = anything + list(Programme.choices)
         french = (translation.get_language() or "en").startswith("fr")
-        self.fields["business_type"].choices = anything + [
+        choice_field(self, "business_type").choices = anything + [
             (code, name_fr if french else name_en)
             for code, name_en, name_fr in choices["business_types"]
         ]
-        self.fields["officer"].choices = anything + [
+        choice_field(self, "officer").choices = anything + [
             (str(pk), name) for pk, name in choices["officers"]
         ]
 

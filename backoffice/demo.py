@@ -781,7 +781,8 @@ class _Co:
 
 class _Batch:
     def __init__(self) -> None:
-        self.rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        # Each model's objects, of that model (a map that mypy cannot type by its key).
+        self.rows: dict[type[models.Model], list[Any]] = defaultdict(list)
         # (through model, left attname, right attname, left obj, right obj)
         self.links: list[tuple[Any, str, str, models.Model, models.Model]] = []
         # (obj, company, when, actor, action, from, to, note)
@@ -831,10 +832,13 @@ def demo_seed(
 def _timestamps_as_given() -> Iterator[None]:
     """Let bulk_create keep the created/updated times the seeder sets (a 2023 application
     was created in 2023), instead of auto_now(_add) stamping them all with today."""
-    saved = []
+    saved: list[tuple[models.DateField[Any, Any] | models.TimeField[Any, Any], bool, bool]] = []
     for model in _TIMESTAMPED:
         for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            # auto_now(_add) are the date, date-time and time fields' own options.
+            if not isinstance(f, models.DateField | models.TimeField):
+                continue
+            if f.auto_now or f.auto_now_add:
                 saved.append((f, f.auto_now, f.auto_now_add))
                 f.auto_now = f.auto_now_add = False
     try:
@@ -842,6 +846,12 @@ def _timestamps_as_given() -> Iterator[None]:
     finally:
         for f, auto_now, auto_now_add in saved:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _column(f: models.Field[Any, Any]) -> str:
+    """A concrete field's column (only fields that are not concrete have none)."""
+    assert f.column is not None, f"{f} has no column"
+    return f.column
 
 
 def _ascii(text: str) -> str:
@@ -1338,7 +1348,7 @@ class _Seeder:
         start: dt.datetime,
         end: dt.datetime,
         share: float,
-        copy_from: list[ProfileAnswer] | None = None,
+        copy_from: list[ProfileAnswer | None] | None = None,
     ) -> list[ProfileAnswer]:
         rng = self.rng
         NA = ProfileAnswer.Implementation.NOT_APPLICABLE
@@ -1788,6 +1798,7 @@ class _Seeder:
         """The requirements a visit found not (fully) met, with the result."""
         rng = self.rng
         Result = Finding.Result
+        results: tuple[Finding.Result, ...]
         if outcome == SiteValidation.Outcome.MEETS:
             count, results = rng.choice((0, 0, 1)), (Result.PARTIALLY_MEETS,)
         elif outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN:
@@ -2342,10 +2353,11 @@ class _Seeder:
             issued,
             last,
         )
-        review = {
+        reviews: dict[str, ActionPlanItem.Review] = {
             P.ACCEPTED: ActionPlanItem.Review.ACCEPTED,
             P.RETURNED: ActionPlanItem.Review.RETURNED,
-        }.get(state, ActionPlanItem.Review.PENDING)
+        }
+        review = reviews.get(state, ActionPlanItem.Review.PENDING)
         for k, req in enumerate(targets):
             item_deadline = deadline if k == 0 else deadline - dt.timedelta(days=rng.randint(0, 20))
             if state in (P.ISSUED, P.RETURNED, P.RESPONDED):
@@ -2379,8 +2391,10 @@ class _Seeder:
         if responded is not None:
             ev(plan, co, responded, co.signer, "respond", P.ISSUED, P.RESPONDED, response)
         if state == P.ACCEPTED:
+            assert reviewed is not None  # set above for both reviewed states
             ev(plan, co, reviewed, officer, "accept", P.RESPONDED, P.ACCEPTED, review_note)
         if state == P.RETURNED:
+            assert reviewed is not None
             ev(plan, co, reviewed, officer, "return", P.RESPONDED, P.RETURNED, review_note)
         if overdue is not None:
             ev(plan, co, overdue, None, "mark_overdue", P.ISSUED, P.OVERDUE)
@@ -2661,17 +2675,17 @@ class _Seeder:
         fields = meta.concrete_fields
         files = [i for i, f in enumerate(fields) if isinstance(f, models.FileField)]
         getter = operator.attrgetter(*(f.attname for f in fields))
+        row_of: Callable[[Any], tuple[Any, ...]] = getter
         if files:
 
-            def row_of(obj: Any) -> tuple[Any, ...]:
+            def with_file_names(obj: Any) -> tuple[Any, ...]:
                 row = list(getter(obj))
                 for i in files:
                     row[i] = row[i].name if row[i] else ""
                 return tuple(row)
 
-        else:
-            row_of = getter
-        self._copy(meta.db_table, [f.column for f in fields], map(row_of, objs))
+            row_of = with_file_names
+        self._copy(meta.db_table, [_column(f) for f in fields], map(row_of, objs))
 
     def _write_rows(
         self, model: type[models.Model], attnames: Sequence[str], rows: list[tuple[Any, ...]]
@@ -2680,7 +2694,7 @@ class _Seeder:
         if not rows:
             return
         if self.use_copy:
-            by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+            by_attname = {f.attname: _column(f) for f in model._meta.concrete_fields}
             columns = [by_attname[a] for a in attnames]
             self._copy(model._meta.db_table, columns, rows)
         else:

@@ -8,13 +8,18 @@ field it names, or at the top of the form.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import choice_field, model_choice_field
 from validations.models import Finding, SiteValidation
+
+if TYPE_CHECKING:
+    from core.models import User
+    from traders.models import Membership, Requirement, Site
 
 
 class DateInput(forms.DateInput):
@@ -72,7 +77,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, stages: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", _("All stages")), *stages]
+        choice_field(self, "stage").choices = [("", _("All stages")), *stages]
 
     def values(self) -> dict[str, str]:
         """The filters to apply: the valid ones as given, the others at their default."""
@@ -133,7 +138,7 @@ class ScheduleValidationForm(forms.Form):
         widget=DateInput(),
         help_text=_("Today or later, for example 2026-05-31."),
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites: forms.ModelMultipleChoiceField[Site] = forms.ModelMultipleChoiceField(
         label=_("Sites to visit"),
         queryset=None,  # set per company
         widget=forms.CheckboxSelectMultiple,
@@ -153,8 +158,8 @@ class ScheduleValidationForm(forms.Form):
 
     def __init__(self, *args: Any, sites: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sites"].queryset = sites
-        self.fields["officers"].queryset = officers
+        model_choice_field(self, "sites").queryset = sites
+        model_choice_field(self, "officers").queryset = officers
 
 
 class FindingForm(forms.Form):
@@ -195,7 +200,7 @@ class CancelValidationForm(forms.Form):
 
 
 class ActionPlanItemForm(forms.Form):
-    requirement = forms.ModelChoiceField(
+    requirement: forms.ModelChoiceField[Requirement] = forms.ModelChoiceField(
         label=_("Requirement (optional)"), queryset=None, required=False
     )
     measure = forms.CharField(
@@ -205,7 +210,7 @@ class ActionPlanItemForm(forms.Form):
 
     def __init__(self, *args: Any, requirements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].queryset = requirements
+        model_choice_field(self, "requirement").queryset = requirements
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -229,8 +234,16 @@ class BaseActionPlanItemFormSet(forms.BaseFormSet):
         return rows
 
 
-ActionPlanItemFormSet = forms.formset_factory(
-    ActionPlanItemForm, formset=BaseActionPlanItemFormSet, extra=0, max_num=50, absolute_max=50
+# formset_factory subclasses ``formset``; the stubs type its result as a plain BaseFormSet.
+ActionPlanItemFormSet = cast(
+    "type[BaseActionPlanItemFormSet]",
+    forms.formset_factory(
+        ActionPlanItemForm,
+        formset=BaseActionPlanItemFormSet,
+        extra=0,
+        max_num=50,
+        absolute_max=50,
+    ),
 )
 
 
@@ -300,19 +313,23 @@ class NoticeAcknowledgeForm(forms.Form):
 
 class NoticeSpotCheckForm(forms.Form):
     scheduled_for = forms.DateField(label=_("Date of the spot check"), widget=DateInput())
-    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+    membership: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
+        label=_("Membership"), queryset=None
+    )
 
     def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = memberships
+        model_choice_field(self, "membership").queryset = memberships
 
 
 class NoticeRevalidationForm(forms.Form):
-    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+    membership: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
+        label=_("Membership"), queryset=None
+    )
 
     def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = memberships
+        model_choice_field(self, "membership").queryset = memberships
 
 
 # --- Incidents --------------------------------------------------------------------------
@@ -336,11 +353,13 @@ class IncidentConcludeForm(forms.Form):
 class AssignOfficerForm(forms.Form):
     """A manager assigns a case (an application, or a member's file) to an officer."""
 
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
+    officer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Officer"), queryset=None
+    )
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        model_choice_field(self, "officer").queryset = officers
 
 
 # --- Monitoring: a spot check from the member's file --------------------------------------
@@ -352,7 +371,9 @@ class SpotCheckForm(forms.Form):
         (SiteValidation.Kind.POST_INCIDENT, SiteValidation.Kind.POST_INCIDENT.label),
     ]
 
-    membership = forms.ModelChoiceField(label=_("Membership"), queryset=None)
+    membership: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
+        label=_("Membership"), queryset=None
+    )
     kind = forms.ChoiceField(
         label=_("Kind of visit"), choices=KINDS, initial=SiteValidation.Kind.SPOT_CHECK
     )
@@ -361,7 +382,7 @@ class SpotCheckForm(forms.Form):
         widget=DateInput(),
         help_text=_("Today or later, for example 2026-05-31."),
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites: forms.ModelMultipleChoiceField[Site] = forms.ModelMultipleChoiceField(
         label=_("Sites to visit"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -383,9 +404,9 @@ class SpotCheckForm(forms.Form):
         self, *args: Any, memberships: Any, sites: Any, officers: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = memberships
-        self.fields["sites"].queryset = sites
-        self.fields["officers"].queryset = officers
+        model_choice_field(self, "membership").queryset = memberships
+        model_choice_field(self, "sites").queryset = sites
+        model_choice_field(self, "officers").queryset = officers
 
 
 # --- Revalidation -------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import agency_today, agency_tz
@@ -130,12 +131,15 @@ def _company_match(filters: Filters, path: str) -> models.Q:
             companies = companies.filter(province=filters.province)
         condition &= models.Q(_Probe(companies))
     if filters.business_type:
-        type_id = filters.business_type_pk
-        if type_id is None:  # not resolved: the type's id read by a subquery
-            type_id = models.Subquery(
-                BusinessType.objects.filter(code=filters.business_type).values("pk")[:1]
+        through = Company.business_types.through.objects
+        if filters.business_type_pk is not None:
+            typed = through.filter(businesstype_id=filters.business_type_pk)
+        else:  # not resolved: the type's id read by a subquery
+            typed = through.filter(
+                businesstype_id=models.Subquery(
+                    BusinessType.objects.filter(code=filters.business_type).values("pk")[:1]
+                )
             )
-        typed = Company.business_types.through.objects.filter(businesstype_id=type_id)
         condition &= models.Q(**{f"{path}__in": typed.values("company_id")})
     return condition
 
@@ -184,10 +188,16 @@ class ListSpec:
     """One list behind a dashboard figure."""
 
     key: str
-    title: Promise
+    title: str | Promise  # lazy: translated when shown
     kind: str  # memberships | revalidations | plans | applications | decisions
     condition: Callable[[dt.date, dict[str, str]], models.Q]
     params: tuple[str, ...] = field(default=())
+
+
+def _expiring_title(days: int) -> str:
+    # Called lazily (``lazy(_expiring_title, str)(days)``): ``%`` on a lazy string translates
+    # it at once, at import, in the default language.
+    return gettext("Memberships expiring within %(days)s days") % {"days": days}
 
 
 def _expiring(days: int) -> Callable[[dt.date, dict[str, str]], models.Q]:
@@ -254,7 +264,7 @@ LISTS: dict[str, ListSpec] = {
         *(
             ListSpec(
                 key=f"expiring-{days}",
-                title=_("Memberships expiring within %(days)s days") % {"days": days},
+                title=lazy(_expiring_title, str)(days),
                 kind="memberships",
                 condition=_expiring(days),
             )
@@ -282,7 +292,7 @@ LISTS: dict[str, ListSpec] = {
                     state=Membership.State.ACTIVE,
                     expires_on__lte=today + dt.timedelta(days=REVALIDATION_HORIZON_DAYS),
                 )
-                & ~_in_progress_cycle()
+                & models.Q(~_in_progress_cycle())
             ),
         ),
         ListSpec(
@@ -454,7 +464,8 @@ class Median(models.Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = models.FloatField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # noqa: ANN401
+    # Aggregate's own signature (the stubs type it over Func's, ignoring the override too).
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # noqa: ANN401
         if connection.vendor != "postgresql":
             return "NULL", []
         return super().as_sql(compiler, connection, **extra)
@@ -547,11 +558,11 @@ def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
     }
     today = agency_today()
     counts: dict[int, dict[str, int]] = {}
-    for kind, (key, officer) in per_kind.items():
+    for kind, (key, officer_of) in per_kind.items():
         rows = (
             _base(kind, filters)
             .filter(LISTS[key].condition(today, {}))
-            .annotate(officer_id=officer)
+            .annotate(officer_id=officer_of)
             .order_by()
             .values_list("officer_id")
             .annotate(n=models.Count("*"))
@@ -560,7 +571,7 @@ def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
             if officer_id is not None:
                 counts.setdefault(officer_id, {})[kind] = n
     officers = User.objects.filter(pk__in=list(counts)).order_by("full_name", "pk")
-    workload = []
+    workload: list[dict[str, Any]] = []
     for officer in officers.only("pk", "full_name", "email"):
         own = counts[officer.pk]
         workload.append(

@@ -27,7 +27,9 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +47,9 @@ class _Recorder:
     def __init__(self, into: list[tuple[float, str]]) -> None:
         self.into = into
 
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # Django's wrapper protocol
+    def __call__(  # Django's execute_wrapper protocol
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -93,6 +97,8 @@ def main() -> None:
 
     client = Client()
     client.force_login(User.objects.get(email="manager@demo.test"))
+    officer = User.objects.filter(role="officer").order_by("pk").first()
+    assert officer is not None, "the demo data has officers"
     pages = {
         "dashboard": reverse("backoffice:dashboard"),
         "expiring list (90 days)": reverse("backoffice:dashboard_list", args=["expiring-90"]),
@@ -109,8 +115,7 @@ def main() -> None:
         + "?business_type=rail_carrier",
         "dashboard (PIP)": reverse("backoffice:dashboard") + "?programme=PIP",
         "dashboard (ON)": reverse("backoffice:dashboard") + "?province=ON",
-        "dashboard (officer)": reverse("backoffice:dashboard")
-        + f"?officer={User.objects.filter(role='officer').order_by('pk').first().pk}",
+        "dashboard (officer)": reverse("backoffice:dashboard") + f"?officer={officer.pk}",
     }
     print(
         f"Data: {Company.objects.count():,} companies, {Membership.objects.count():,} "

@@ -73,7 +73,7 @@ def main() -> None:
     today = agency_today()
     runs = [("first sweep (catch-up)", today), ("same day again", today)]
     runs.append(("next day", today + dt.timedelta(days=1)))
-    parts: list[tuple[str, Callable[[dt.date], Any]]] = [
+    parts: list[tuple[str, Callable[..., Any]]] = [  # each called with today=
         ("requeue", lambda today: reminders_requeue_stale(older_than=stale))
     ]
     parts += [(name, sweeps.SWEEP_FUNCTIONS[name]) for name in sweeps.SWEEPS]

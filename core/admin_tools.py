@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 
 def service_action(
-    service: Callable[..., Any], *, param: str, description: str | Promise, **extra: Any
+    service: Callable[..., Any], *, param: str, description: _StrOrPromise, **extra: Any
 ) -> Callable[[admin.ModelAdmin[Any], HttpRequest, QuerySet[Any]], None]:
     """An admin action that calls ``service(<param>=obj, actor=request.user, **extra)`` for
     each selected object and reports each refusal by name."""
 
+    @admin.action(description=description)
     def action(
         modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
     ) -> None:
@@ -38,11 +41,10 @@ def service_action(
             )
 
     action.__name__ = f"action_{service.__name__}"
-    action.short_description = description
     return action
 
 
-class StateReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over models
+class StateReadOnlyAdmin(admin.ModelAdmin):
     """State and state-derived fields are shown, never edited."""
 
     state_fields: tuple[str, ...] = ("state",)

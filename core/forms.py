@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` for a field the form declares as a ChoiceField (or a model
+    choice field), to set its ``choices`` in ``__init__``: Django types ``fields`` as
+    plain ``Field``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` for a field the form declares as a ModelChoiceField (or
+    ModelMultipleChoiceField), to set its ``queryset`` in ``__init__``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+    return field
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,7 +51,7 @@ def reminder_report_list(
 
 def reminder_report_counts(
     *, failed_only: bool = False, since: dt.datetime | None = None
-) -> list[dict[str, Any]]:
+) -> list[Mapping[str, Any]]:
     return list(
         reminder_report_list(failed_only=failed_only, since=since)
         .order_by()

@@ -71,7 +71,7 @@ class ReminderDraft:
     kind: str
     due_on: dt.date
     days_before: int | None
-    recipient_ids: tuple[int, ...]
+    recipient_ids: tuple[int | None, ...]  # None (no officer assigned) is dropped on record
 
     @property
     def milestone(self) -> str:

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_tools import StateReadOnlyAdmin, service_action
@@ -64,10 +67,10 @@ class CompanyUserAdmin(admin.ModelAdmin):
 class PublishedReadOnly(admin.ModelAdmin):
     """Published catalogue versions are never edited: a change is a new version."""
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -149,8 +152,8 @@ class ApplicationAdmin(StateReadOnlyAdmin):
 class InformationAnswerFileInline(admin.TabularInline):
     model = InformationAnswerFile
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
 
 
 @admin.register(InformationRequest)
@@ -206,18 +209,25 @@ class MembershipCertificateAdmin(admin.ModelAdmin):
     search_fields = ["membership__member_number", "membership__company__legal_name"]
     list_select_related = ["membership"]
     # The file's name, not a link: stored files have no public URL (served by the API only).
-    fields = ["membership", "stored_file", "reason", "generated_on", "expires_on", "created_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "membership",
+        "stored_file",
+        "reason",
+        "generated_on",
+        "expires_on",
+        "created_at",
+    )
+    fields = readonly_fields
 
     @admin.display(description=_("file"))
-    def stored_file(self, obj: MembershipCertificate) -> str:
+    def stored_file(self, obj: MembershipCertificate) -> str | None:
         return obj.file.name
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -756,7 +756,10 @@ class Membership(ConcurrentTransitionMixin, TimeStampedModel):
         pass
 
     @transition(
-        field=state, source=State.CANCELLED, target=State.APPEALED, conditions=[appeal_window_open]
+        field=state,
+        source=State.CANCELLED,
+        target=State.APPEALED,
+        conditions=[appeal_window_open],  # type: ignore[list-item]  # django-fsm types conditions over Model
     )
     def appeal(self) -> None:
         pass
