@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import AuthenticatedHttpRequest, staff_required
 from core.audit import audit_history
 from core.errors import DomainError, Incomplete
 from core.models import AuditEvent, Role, User
@@ -172,7 +172,7 @@ def _revalidation_queue_rows(*, user: Any, who: str, stage: str, q: str) -> Any:
 
 
 @officers_only
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The work queue: applications and revalidations by stage, with filters and sorting
     in the query string, 25 to a page, in a constant number of queries."""
     stages = _stage_choices()
@@ -239,7 +239,7 @@ def _refusal_message(request: HttpRequest, error: Exception) -> None:
 
 @officers_only
 @require_POST
-def application_take(request: HttpRequest, pk: int) -> HttpResponse:
+def application_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take a case: a submitted application's review starts, assigned to the actor; any
     other application before its decision is assigned to the actor."""
     application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
@@ -262,7 +262,7 @@ def application_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officers_only
 @require_POST
-def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def application_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager assigns an application to an officer (an officer may only take it)."""
     application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
     back = _back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk}))
@@ -288,7 +288,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officers_only
 @require_POST
-def membership_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager assigns the member's officer (from the member's file)."""
     membership = _get_or_404(trader_selectors.membership_list_for(user=request.user), pk=pk)
     back = reverse("backoffice:company", kwargs={"pk": membership.company_id})
@@ -343,7 +343,7 @@ REVIEW_DONE = {
 
 
 @officers_only
-def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole application with its Security Profile and evidence, and the review's
     decisions: request information, mark eligible, mark ineligible."""
     application = _get_or_404(
@@ -427,13 +427,13 @@ def _file_response(stored: Any) -> FileResponse:
 
 
 @officers_only
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A trader's evidence file, for staff only (404 for anyone else)."""
     return _file_response(_get_or_404(trader_selectors.evidence_list_for(user=request.user), pk=pk))
 
 
 @officers_only
-def information_file_download(request: HttpRequest, pk: int) -> FileResponse:
+def information_file_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file a trader attached to an answer to an information request, for staff only."""
     return _file_response(
         _get_or_404(trader_selectors.information_file_list_for(user=request.user), pk=pk)
@@ -441,7 +441,7 @@ def information_file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @officers_only
-def finding_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def finding_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return _file_response(
         _get_or_404(validation_selectors.finding_evidence_list_for(user=request.user), pk=pk)
     )
@@ -459,7 +459,7 @@ def _staff_officers(*, exclude: Any) -> Any:
 
 
 @officers_only
-def validation_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def validation_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Schedule the initial site validation of an eligible application."""
     application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
     options = {
@@ -509,7 +509,7 @@ def _validation_page(
     *,
     finding_form: tuple[int, forms.Form] | None = None,
     action_forms: dict[str, forms.Form] | None = None,
-    missing: list[dict[str, str]] | None = None,
+    missing: list[object] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     rows = validation_selectors.validation_requirement_rows(validation=validation)
@@ -561,7 +561,7 @@ def _validation(request: HttpRequest, pk: int) -> SiteValidation:
 
 
 @officers_only
-def validation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def validation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The validation's page: start it; record a finding per requirement as the visit goes
     (one form each, saved on its own); complete it with an outcome; the report."""
     validation = _validation(request, pk)
@@ -624,7 +624,7 @@ def validation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officers_only
 @require_POST
-def finding_save(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
+def finding_save(request: AuthenticatedHttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
     """Record (or correct) the finding on one requirement, with an optional photo or file:
     a plain POST per requirement, so that each is saved as the officer goes."""
     validation = _validation(request, pk)
@@ -680,7 +680,7 @@ def _report_renderer() -> Callable[..., bytes] | None:
 
 
 @officers_only
-def validation_report(request: HttpRequest, pk: int) -> HttpResponse:
+def validation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The bilingual Site Validation Report (PDF) of a completed validation."""
     validation = _validation(request, pk)
     render_report = _report_renderer()
@@ -719,7 +719,7 @@ def _plan_requirements(validation: SiteValidation | None) -> Any:
 
 
 def _action_plan_issue_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     validation: SiteValidation | None = None,
     incident: Incident | None = None,
@@ -785,13 +785,13 @@ def _action_plan_issue_page(
 
 
 @officers_only
-def action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Issue an action plan from a completed site validation (a spot check included)."""
     return _action_plan_issue_page(request, validation=_validation(request, pk))
 
 
 @officers_only
-def incident_action_plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_action_plan_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Issue an action plan from an incident (after its analysis, or at any time)."""
     incident = _get_or_404(validation_selectors.incident_list_for(user=request.user), pk=pk)
     return _action_plan_issue_page(request, incident=incident)
@@ -823,7 +823,7 @@ def _plan_service(action: str, plan: ActionPlan, actor: Any, data: dict) -> Any:
     return validation_services.action_plan_escalate(plan=plan, actor=actor, note=data["note"])
 
 
-ITEM_FORMS: dict[str, type[forms.Form]] = {
+ITEM_FORMS: dict[str, Callable[..., forms.Form]] = {  # each takes the measure's number=
     "accept_item": f.ItemAcceptForm,
     "return_item": f.ItemReturnForm,
     "extend_item": f.ItemExtendForm,
@@ -882,7 +882,7 @@ def _plan_item_post(
 
 
 @officers_only
-def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An action plan, item by item, with the member's answers and files: accept each answer
     or return it with a note, extend a measure's deadline (reason recorded); for the whole
     plan, accept or return at once, extend, escalate to a manager when overdue."""
@@ -952,13 +952,13 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officers_only
-def action_plan_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def action_plan_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file the member attached to an answer on a measure, for staff only."""
     return _file_response(_get_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk))
 
 
 @officers_only
-def action_plan_list(request: HttpRequest) -> HttpResponse:
+def action_plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     plans = validation_selectors.action_plan_work_list(user=request.user)
     if state in ActionPlan.State.values:
@@ -987,7 +987,7 @@ def _memberships_of(company_id: int) -> Any:
 
 
 @officers_only
-def change_notice_list(request: HttpRequest) -> HttpResponse:
+def change_notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notices = (
         trader_selectors.change_notice_list_for(user=request.user)
         .select_related("company", "membership")
@@ -1000,7 +1000,7 @@ def change_notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @officers_only
-def change_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def change_notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member's change notice: acknowledge it, or follow it up with a spot check or an
     early revalidation."""
     notice = _get_or_404(
@@ -1079,7 +1079,7 @@ def change_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officers_only
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     incidents = validation_selectors.incident_list_for(user=request.user).order_by(
         "state", "-occurred_on", "-pk"
     )
@@ -1088,7 +1088,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @officers_only
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take up the post-incident analysis, then conclude it (cause, mitigating
     circumstances, prevention strategy, optional corrective measures issued as an action
     plan in the same transaction). Another action plan may be issued from the incident."""
@@ -1188,7 +1188,7 @@ def _revalidation_schedule_form(data: Any = None, **options: Any) -> f.ScheduleV
 
 
 @officers_only
-def revalidation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def revalidation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A revalidation cycle: its state and due date, the updated Security Profile (read
     only), its site validation (schedule it, open it), and completing the revalidation once
     the validation passed."""
@@ -1277,7 +1277,7 @@ CURRENT_MEMBERSHIPS = validation_services.CURRENT_MEMBERSHIP_STATES
 
 
 @officers_only
-def company_file(request: HttpRequest, pk: int) -> HttpResponse:
+def company_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything on one company, in time order: every audited change to its applications,
     memberships, validations, findings, action plans, notices and incidents; a completed
     validation's entry lists its findings (the result per requirement). Managers assign
@@ -1295,7 +1295,7 @@ def company_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
     validation_type = ContentType.objects.get_for_model(SiteValidation)
     for event in page.object_list:
-        event.findings = (
+        event.findings = (  # type: ignore[attr-defined]  # shown beside the event
             findings.get(int(event.object_id), [])
             if event.content_type_id == validation_type.pk
             and event.to_state == SiteValidation.State.COMPLETED
@@ -1333,7 +1333,7 @@ def company_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officers_only
-def company_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
+def company_spot_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Schedule a spot check (or a post-incident visit) of a member, without a change
     notice: the membership, the date, the sites and the officers."""
     company = _get_or_404(trader_selectors.company_list_for(user=request.user), pk=pk)

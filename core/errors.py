@@ -66,11 +66,97 @@ ACTION_LABELS = {
     "update_company": gettext_lazy("change the company profile"),
     "update_site": gettext_lazy("change this site"),
     "confirm_profile": gettext_lazy("confirm the security profile"),
+    "respond_item": gettext_lazy("answer this measure of"),
+    "accept_item": gettext_lazy("accept this measure of"),
+    "return_item": gettext_lazy("return this measure of"),
+    "extend_item": gettext_lazy("extend the deadline of this measure of"),
+    "issue": gettext_lazy("issue"),
+    "report": gettext_lazy("report"),
+    "schedule": gettext_lazy("schedule"),
+    "create": gettext_lazy("create"),
+    "invite": gettext_lazy("invite a user to"),
+    "issue_certificate": gettext_lazy("issue the certificate of"),
+    "register": gettext_lazy("register"),
+    "verify_email": gettext_lazy("verify the e-mail address of"),
+    "accept_invitation": gettext_lazy("accept the invitation of"),
+    "company_created": gettext_lazy("register a company"),
+    "company_user_added": gettext_lazy("add a user to this company"),
+    "company_updated": gettext_lazy("change the company profile"),
+    "site_added": gettext_lazy("add a site"),
+    "site_updated": gettext_lazy("change this site"),
+}
+
+# What an audit event records, as the history tables and timelines show it (past tense,
+# capitalized): one entry for every action a service or transition writes
+# (tests/core/test_labels.py checks it). Unknown actions show their code.
+EVENT_LABELS = {
+    "register": gettext_lazy("Account registered"),
+    "verify_email": gettext_lazy("E-mail address verified"),
+    "accept_invitation": gettext_lazy("Invitation accepted"),
+    "invite": gettext_lazy("User invited"),
+    "company_created": gettext_lazy("Company registered"),
+    "company_user_added": gettext_lazy("User added to the company"),
+    "company_updated": gettext_lazy("Company profile changed"),
+    "site_added": gettext_lazy("Site added"),
+    "site_updated": gettext_lazy("Site changed"),
+    "assign_officer": gettext_lazy("Officer assigned"),
+    "create": gettext_lazy("Created"),
+    "submit": gettext_lazy("Submitted"),
+    "submit_security_profile": gettext_lazy("Security profile submitted"),
+    "submit_profile": gettext_lazy("Security profile submitted"),
+    "confirm_profile": gettext_lazy("Security profile confirmed as still accurate"),
+    "start_review": gettext_lazy("Review started"),
+    "request_info": gettext_lazy("Information requested"),
+    "answer_info": gettext_lazy("Information request answered"),
+    "mark_eligible": gettext_lazy("Marked as eligible"),
+    "mark_ineligible": gettext_lazy("Marked as ineligible"),
+    "schedule_validation": gettext_lazy("Site validation scheduled"),
+    "unschedule_validation": gettext_lazy("Site validation cancelled"),
+    "record_validation": gettext_lazy("Site validation recorded"),
+    "certify": gettext_lazy("Certified"),
+    "issue_certificate": gettext_lazy("Certificate issued"),
+    "deny": gettext_lazy("Denied"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "suspend": gettext_lazy("Suspended"),
+    "reinstate": gettext_lazy("Reinstated"),
+    "cancel": gettext_lazy("Cancelled"),
+    "lapse": gettext_lazy("Lapsed"),
+    "appeal": gettext_lazy("Appealed"),
+    "allow_appeal": gettext_lazy("Appeal allowed"),
+    "uphold_cancellation": gettext_lazy("Cancellation upheld"),
+    "renew": gettext_lazy("Renewed"),
+    "open": gettext_lazy("Opened"),
+    "report": gettext_lazy("Reported"),
+    "acknowledge": gettext_lazy("Acknowledged"),
+    "open_follow_up": gettext_lazy("Follow-up opened"),
+    "schedule": gettext_lazy("Scheduled"),
+    "start": gettext_lazy("Started"),
+    "complete": gettext_lazy("Completed"),
+    "record_finding": gettext_lazy("Finding recorded"),
+    "attach_finding_evidence": gettext_lazy("Evidence attached to a finding"),
+    "issue": gettext_lazy("Issued"),
+    "respond": gettext_lazy("Answered"),
+    "respond_item": gettext_lazy("Measure answered"),
+    "accept": gettext_lazy("Accepted"),
+    "accept_item": gettext_lazy("Measure accepted"),
+    "return_plan": gettext_lazy("Returned"),
+    "return_item": gettext_lazy("Measure returned"),
+    "extend": gettext_lazy("Deadline extended"),
+    "extend_item": gettext_lazy("Measure's deadline extended"),
+    "mark_overdue": gettext_lazy("Overdue"),
+    "escalate": gettext_lazy("Escalated"),
+    "start_analysis": gettext_lazy("Analysis started"),
+    "conclude": gettext_lazy("Concluded"),
 }
 
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def event_label(action: str) -> str:
+    """An audit event's action as the history shows it, in the active language."""
+    return str(EVENT_LABELS.get(action, action))
 
 
 class DomainError(Exception):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -64,13 +64,13 @@ def nearest_milestone(days_left: int, milestones: Iterable[int]) -> int | None:
 
 def _countdown_drafts(
     *,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     date_field: str,
     model: type[models.Model],
     kind: str,
     milestones: Sequence[int],
     today: dt.date,
-    recipients: Callable[[dict[str, Any]], Iterable[int | None]],
+    recipients: Callable[[Mapping[str, Any]], Iterable[int | None]],
 ) -> list[ReminderDraft]:
     """Drafts for the rows whose nearest milestone is not yet recorded."""
     if not rows:
@@ -101,11 +101,11 @@ def _countdown_drafts(
 
 def _notice_drafts(
     *,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     date_field: str,
     model: type[models.Model],
     kind: str,
-    recipients: Callable[[dict[str, Any]], Iterable[int | None]],
+    recipients: Callable[[Mapping[str, Any]], Iterable[int | None]],
     id_field: str = "pk",
 ) -> list[ReminderDraft]:
     """Drafts of one-off notices (lapsed, overdue, escalated) not yet recorded."""
@@ -130,7 +130,7 @@ def _notice_drafts(
 
 
 def _with_company_users(
-    drafts_rows: Sequence[dict[str, Any]],
+    drafts_rows: Sequence[Mapping[str, Any]],
 ) -> dict[int, list[int]]:
     return selectors.company_user_ids_by_company(company_ids=(r["company_id"] for r in drafts_rows))
 
@@ -227,12 +227,15 @@ def sweep_revalidation(*, today: dt.date) -> dict[str, int]:
 # --- 2. Action plans ----------------------------------------------------------------------
 
 
-def action_plan_item_deadline_rows(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Measures not yet accepted, of plans still open, due in [start, end]: the window of
-    the item reminders. Served by the partial index on items' deadline (not accepted)."""
+def action_plan_item_deadline_rows(*, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
+    """Measures the member still owes (not answered yet, or returned), of plans still open,
+    due in [start, end]: the window of the item reminders. An answer awaiting review is not
+    reminded. Served by the partial index on items' deadline (not accepted): the index's
+    condition stays in the filter so that the planner can use it."""
     return list(
         ActionPlanItem.objects.filter(
             ~models.Q(review=ActionPlanItem.Review.ACCEPTED),
+            models.Q(responded_at__isnull=True) | models.Q(review=ActionPlanItem.Review.RETURNED),
             deadline__gte=start,
             deadline__lte=end,
             plan__state__in=ActionPlan.OPEN_STATES,

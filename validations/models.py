@@ -413,7 +413,9 @@ class ActionPlanItem(TimeStampedModel):
     class Meta:
         verbose_name = _("action plan item")
         verbose_name_plural = _("action plan items")
-        ordering = ["deadline", "id"]
+        # Creation order: the pages and the audit notes number the measures in it, so a
+        # measure keeps its number when a deadline is extended.
+        ordering = ["id"]
         indexes = [
             # The daily sweep's window of item deadlines to remind (measures not accepted).
             models.Index(

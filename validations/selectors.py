@@ -232,9 +232,7 @@ def action_plan_for_page(*, user: Any, pk: int) -> ActionPlan:
         .prefetch_related(
             models.Prefetch(
                 "items",
-                queryset=ActionPlanItem.objects.select_related("requirement").order_by(
-                    "deadline", "id"
-                ),
+                queryset=ActionPlanItem.objects.select_related("requirement").order_by("id"),
             )
         )
         .get(pk=pk)

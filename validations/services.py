@@ -209,7 +209,7 @@ def site_validation_complete(
             )
 
     def after(v: SiteValidation) -> None:
-        if v.kind == SiteValidation.Kind.INITIAL and v.application_id is not None:
+        if v.kind == SiteValidation.Kind.INITIAL and v.application is not None:
             trader_services.application_record_validation(
                 application=v.application, actor=actor, note=outcome_label
             )
@@ -634,9 +634,14 @@ def action_plan_extend(
 MAX_FILES_PER_ANSWER = 5
 
 
-def _item_name(item: ActionPlanItem) -> str:
+def _item_name(item: ActionPlanItem, number: int | None = None) -> str:
+    """ "Measure 2 (“Install a lock on gate 1.”)" for the audit notes: the measure's number in
+    its plan (creation order, as the pages number them) and its text, shortened."""
+    if number is None:
+        number = ActionPlanItem.objects.filter(plan_id=item.plan_id, pk__lt=item.pk).count() + 1
     measure = " ".join(item.measure.split())
-    return measure if len(measure) <= 80 else f"{measure[:79]}…"
+    measure = measure if len(measure) <= 80 else f"{measure[:79]}…"
+    return _("Measure %(number)s (“%(measure)s”)") % {"number": number, "measure": measure}
 
 
 def _item_locked(*, item: ActionPlanItem) -> tuple[ActionPlan, ActionPlanItem]:
@@ -784,11 +789,11 @@ def _item_review(
             action=f"{'accept' if review == Review.ACCEPTED else 'return'}_item",
             note=f"{_item_name(locked)}: {note}" if note else _item_name(locked),
         )
-        reviews = list(plan.items.order_by("deadline", "id"))
+        reviews = list(plan.items.order_by("id"))
         if not any(i.review == Review.PENDING for i in reviews):
-            returned = [i for i in reviews if i.review == Review.RETURNED]
+            returned = [(n, i) for n, i in enumerate(reviews, 1) if i.review == Review.RETURNED]
             if returned:
-                summary = "\n".join(f"{_item_name(i)}: {i.review_note}" for i in returned)
+                summary = "\n".join(f"{_item_name(i, n)}: {i.review_note}" for n, i in returned)
                 transition_run(
                     obj=plan,
                     action="return_plan",

@@ -4,6 +4,7 @@ each answer or return it with a note; extend one measure's deadline with a reaso
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -37,7 +38,7 @@ def _url(plan) -> str:
 
 
 def _items(plan):
-    return list(ActionPlanItem.objects.filter(plan=plan).order_by("deadline", "id"))
+    return list(ActionPlanItem.objects.filter(plan=plan).order_by("id"))  # measures 1, 2...
 
 
 @pytest.fixture
@@ -213,3 +214,33 @@ def test_plan_level_accept_still_closes_every_measure(client, officer, company):
     client.post(_url(plan), {"action": "accept", "accept-note": "All verified."})
     assert reload(plan).state == PS.ACCEPTED
     assert {i.status for i in _items(plan)} == {ActionPlanItem.Status.ACCEPTED}
+
+
+def _numbers(html: str, items) -> dict[int, str]:
+    """Each measure's heading, by item: "Measure 1"..."""
+    found = {}
+    for item in items:
+        match = re.search(rf'<h3 id="item-{item.pk}-heading">([^<]+)</h3>', html)
+        assert match, f"no heading for item {item.pk}"
+        found[item.pk] = match.group(1)
+    return found
+
+
+def test_a_measure_keeps_its_number_when_its_deadline_moves_past_the_others(
+    client, officer, company
+):
+    plan = services.action_plan_issue(
+        company=company, actor=officer, items=plan_items(days=(10, 40))
+    )
+    first, second = _items(plan)
+    client.force_login(officer)
+    new = agency_today() + dt.timedelta(days=50)  # after the second measure's deadline
+    response = _post(client, plan, "extend_item", first, deadline=new.isoformat(), reason="Strike.")
+    html = client.get(response.url).content.decode()
+    assert "Measure 1: the deadline is extended." in html
+    assert _numbers(html, (first, second)) == {first.pk: "Measure 1", second.pk: "Measure 2"}
+    assert html.index(first.measure) < html.index(second.measure)
+    # The forms of a measure keep its number too.
+    assert "Extend the deadline of measure 1" in html.split(f'id="item-{second.pk}"')[0]
+    # The history names the measure by its number, its text quoted.
+    assert "Measure 1 (“Install a lock on gate 1.”): extended to" in html

@@ -189,6 +189,8 @@ def test_the_members_file_shows_its_history_in_time_order(client: Client, office
     client.force_login(officer)
     client.post(_notice(notice), {"action": "acknowledge", "acknowledge-note": "Noted."})
     html = client.get(reverse("backoffice:company", args=[notice.company_id])).content.decode()
-    assert "acknowledge" in html and "certify" in html and "submit" in html
-    assert html.index(">acknowledge<") < html.index(">certify<")  # most recent first
+    # The actions as people read them, not their codes.
+    assert ">Acknowledged<" in html and ">Certified<" in html and ">Submitted<" in html
+    assert ">acknowledge<" not in html and ">certify<" not in html
+    assert html.index(">Acknowledged<") < html.index(">Certified<")  # most recent first
     assert notice.membership.member_number in html

@@ -300,4 +300,4 @@ def test_the_members_file_shows_each_validations_findings(client: Client, office
     assert "Findings, per requirement" in html
     assert f"<strong>{finding.requirement.code}</strong>: {Finding.Result.MEETS.label}" in html
     # In time order: the completion (with its findings) comes before the visit's start.
-    assert html.index("Findings, per requirement") < html.rindex(">start<")
+    assert html.index("Findings, per requirement") < html.rindex(">Started<")

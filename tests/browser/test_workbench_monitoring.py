@@ -135,7 +135,7 @@ def test_change_notices_then_the_members_file(
     expect(page.locator("#notice-state")).to_have_text("Acknowledged")
     expect(main).to_contain_text("Contact updated in our files.")
     expect(
-        page.locator("table.wb-history").get_by_role("row").filter(has_text="acknowledge")
+        page.locator("table.wb-history").get_by_role("row").filter(has_text="Acknowledged")
     ).to_contain_text("Omar Officer")
     expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
     _visit(page, axe_check, screenshot, "change-notice-acknowledged")
@@ -190,11 +190,11 @@ def test_change_notices_then_the_members_file(
     assert times == sorted(times, reverse=True), times
     actions = [(record.split(":")[0], action) for _when, record, action in history]
     order = [
-        ("revalidation cycle", "open"),
-        ("site validation", "schedule"),
-        ("change notice", "acknowledge"),
-        ("change notice", "report"),
-        ("membership", "certify"),
+        ("revalidation cycle", "Opened"),
+        ("site validation", "Scheduled"),
+        ("change notice", "Acknowledged"),
+        ("change notice", "Reported"),
+        ("membership", "Certified"),
     ]
     positions = [actions.index(step) for step in order]
     assert positions == sorted(positions), actions
@@ -216,7 +216,7 @@ def test_change_notices_then_the_members_file(
         f"Spot check {_day(20).isoformat()}: Scheduled"
     )
     _when, record, action = _history_rows(page)[0]
-    assert record.startswith("site validation:") and action == "schedule", (record, action)
+    assert record.startswith("site validation:") and action == "Scheduled", (record, action)
 
 
 # --- 2. A post-incident analysis --------------------------------------------------------
@@ -336,7 +336,7 @@ def test_a_manager_assigns_a_case_and_the_officer_finds_it(
     _visit(page, axe_check, screenshot, "queue-assigned-to-me")
     mine.get_by_role("link", name=reference).click()
     expect(
-        page.locator("table.wb-history").get_by_role("row").filter(has_text="assign_officer")
+        page.locator("table.wb-history").get_by_role("row").filter(has_text="Officer assigned")
     ).to_contain_text("Maya Manager")
 
 
@@ -467,7 +467,7 @@ def test_an_overdue_action_plan_escalated_then_a_measure_extended(
     expect(page.locator("#plan-state")).to_have_text("Escalated to a manager")
     expect(page.get_by_role("button", name="Escalate")).to_have_count(0)
     expect(
-        page.locator("table.wb-history").get_by_role("row").filter(has_text="escalate")
+        page.locator("table.wb-history").get_by_role("row").filter(has_text="Escalated")
     ).to_contain_text("No answer after two reminders.")
 
     # One measure's deadline extended: the reason is required, the date typed is kept.
@@ -492,6 +492,8 @@ def test_an_overdue_action_plan_escalated_then_a_measure_extended(
     expect(measures.filter(has_text=gate_2.measure)).to_contain_text(gate_2.deadline.isoformat())
     expect(measures.filter(has_text=gate_2.measure)).not_to_contain_text("first due")
     expect(
-        page.locator("table.wb-history").get_by_role("row").filter(has_text="extend_item")
+        page.locator("table.wb-history")
+        .get_by_role("row")
+        .filter(has_text="Measure's deadline extended")
     ).to_contain_text("The locksmith is booked until then.")
     _visit(page, axe_check, screenshot, "action-plan-extended")

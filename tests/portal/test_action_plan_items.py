@@ -32,7 +32,7 @@ def _url(plan) -> str:
 
 
 def _items(plan):
-    return list(ActionPlanItem.objects.filter(plan=plan).order_by("deadline", "id"))
+    return list(ActionPlanItem.objects.filter(plan=plan).order_by("id"))  # measures 1, 2...
 
 
 def _answer(client, plan, item, text="New lock fitted.", files=()):
@@ -227,3 +227,19 @@ def test_the_plan_state_is_shown(trader_client, company, officer):
     assert str(ActionPlan.State.ACCEPTED.label) in html
     assert "this action plan is closed" in html
     assert 'name="item' not in html
+
+
+def test_measures_keep_their_numbers_when_a_deadline_is_extended(trader_client, plan, officer):
+    first, second = _items(plan)
+    services.action_plan_item_extend(
+        item=first,
+        actor=officer,
+        deadline=second.deadline + dt.timedelta(days=10),
+        reason="Parts on order.",
+    )
+    html = trader_client.get(_url(plan)).content.decode()
+    assert f'<h3 id="item-{first.pk}-heading">Measure 1</h3>' in html
+    assert f'<h3 id="item-{second.pk}-heading">Measure 2</h3>' in html
+    assert html.index("Fix the gate lock.") < html.index("Train the guards.")
+    response = _answer(trader_client, plan, first)
+    assert "Your answer on measure 1 is saved." in trader_client.get(response.url).content.decode()

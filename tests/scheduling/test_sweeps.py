@@ -11,6 +11,8 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.dates import agency_tz
 from core.models import AuditEvent, Role
@@ -188,6 +190,55 @@ def test_a_responded_plan_is_not_reminded(django_capture_on_commit_callbacks):
             only=["action_plans"],
         )
     assert not reminders_of(ReminderKind.ACTION_PLAN_DUE)
+
+
+def test_only_the_measures_still_owed_are_reminded(django_capture_on_commit_callbacks):
+    """A measure answered and awaiting review is not reminded while another is still owed;
+    a returned measure is reminded again."""
+    with time_machine.travel(at_noon(START), tick=False):
+        trader = CompanyUserFactory().user
+        officer = UserFactory(role=Role.OFFICER, is_staff=True)
+        plan = validation_services.action_plan_issue(
+            company=trader.company_links.get().company,
+            actor=officer,
+            items=plan_items(days=(20, 21, 25)),
+        )
+        answered, returned, owed = plan.items.order_by("id")
+        for item in (answered, returned):
+            validation_services.action_plan_item_respond(item=item, actor=trader, response="Done.")
+    # The plan stays issued (a measure is still owed): the two answers wait for the review.
+    assert ActionPlan.objects.get(pk=plan.pk).state == ActionPlan.State.ISSUED
+    # 7 days before the first deadline, 8 before the second, 12 before the third.
+    sweep_on(START + dt.timedelta(days=13), django_capture_on_commit_callbacks)
+    due = [(r.object_id, r.days_before) for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)]
+    assert due == [(owed.pk, 14)]
+
+    # Every measure answered, then one returned: it is owed again, and reminded.
+    with time_machine.travel(at(START + dt.timedelta(days=14), 1), tick=False):
+        validation_services.action_plan_item_respond(item=owed, actor=trader, response="Done.")
+        validation_services.action_plan_item_accept(item=answered, actor=officer)
+        validation_services.action_plan_item_accept(item=owed, actor=officer)
+        validation_services.action_plan_item_return(
+            item=returned, actor=officer, note="A picture, please."
+        )
+    assert ActionPlan.objects.get(pk=plan.pk).state == ActionPlan.State.RETURNED
+    sweep_on(START + dt.timedelta(days=14), django_capture_on_commit_callbacks)
+    due = [(r.object_id, r.days_before) for r in reminders_of(ReminderKind.ACTION_PLAN_DUE)]
+    assert due == [(owed.pk, 14), (returned.pk, 7)]
+
+
+@pytest.mark.postgres
+def test_the_item_reminder_window_can_use_its_partial_index():
+    """The window's filter implies the partial index's condition (measures not accepted):
+    with sequential scans off, PostgreSQL reads it through ``actionplanitem_open_deadline``."""
+    with CaptureQueriesContext(connection) as queries:
+        sweeps.action_plan_item_deadline_rows(start=START, end=START + dt.timedelta(days=14))
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "actionplanitem_open_deadline" in plan, plan
 
 
 def test_information_request_reminders_and_overdue_flag(django_capture_on_commit_callbacks):

@@ -452,3 +452,32 @@ def test_the_admin_shows_an_items_files_read_only(client, administrator, plan, t
     assert response.status_code == 200
     assert "gate.png" in html
     assert 'name="evidence-0-file"' not in html  # no upload around the portal's checks
+
+
+def test_the_audit_notes_name_each_measure_by_its_number_and_quote_it(company, officer, trader):
+    # Measure 1 is due after measure 2: the numbers follow the order they were written in.
+    plan = services.action_plan_issue(
+        company=company,
+        actor=officer,
+        items=[
+            {"measure": "Install a lock on gate 1.", "deadline": _later(60)},
+            {"measure": "Train the guards.", "deadline": _later(30)},
+        ],
+    )
+    first, second = ActionPlanItem.objects.filter(plan=plan).order_by("id")
+    before = len(audit_events(plan))
+    services.action_plan_item_extend(
+        item=first, actor=officer, deadline=_later(90), reason="Parts are back-ordered."
+    )
+    services.action_plan_item_respond(item=second, actor=trader, response="Done.")
+    services.action_plan_item_respond(item=first, actor=trader, response="Fitted.")
+    services.action_plan_item_accept(item=second, actor=officer)
+    services.action_plan_item_return(item=first, actor=officer, note="A picture, please.")
+    notes = {e.action: e.note for e in audit_events(plan)[before:]}
+    assert notes["extend_item"] == (
+        f"Measure 1 (“Install a lock on gate 1.”): extended to {_later(90).isoformat()}: "
+        "Parts are back-ordered."
+    )
+    assert notes["respond_item"] == "Measure 1 (“Install a lock on gate 1.”): Fitted."
+    assert notes["accept_item"] == "Measure 2 (“Train the guards.”)"
+    assert notes["return_plan"] == "Measure 1 (“Install a lock on gate 1.”): A picture, please."

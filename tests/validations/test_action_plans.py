@@ -158,9 +158,10 @@ def test_issue_a_plan(company, officer):
 
     assert (plan.state, plan.issued_on, plan.deadline) == (PS.ISSUED, TODAY(), _later(60))
     assert plan.membership == membership
+    # In the order written (measures 1 and 2), whatever their deadlines.
     assert [(i.measure, i.deadline, i.original_deadline) for i in plan.items.all()] == [
-        ("Screen the new carriers.", _later(20), _later(20)),
         ("Install CCTV at the dock.", _later(60), _later(60)),
+        ("Screen the new carriers.", _later(20), _later(20)),
     ]
     [event] = audit_events(plan)
     assert (event.action, event.from_state, event.to_state, event.actor) == (
