@@ -1,5 +1,6 @@
 """The signed-in user's notifications: the list, the unread count, marking them read. Each
-user reaches only their own (another's is 404)."""
+user reaches only their own (another's is 404). For agency staff, the reminders' ledger:
+what the scheduler sent and what failed, and sending a failed one again."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from notifications import selectors, services
+from notifications.models import Reminder
 
 from . import serializers as s
 from .base import ApiMixin, AuthenticatedRequest
+from .permissions import StaffOnly
 
 
 class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -61,3 +65,36 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: AuthenticatedRequest) -> Response:
         return self._counts(services.notifications_mark_all_read(user=request.user))
+
+
+class ReminderViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The reminders' ledger, as on the staff page: newest first, sent and failed unless a
+    status is chosen; officers, managers and administrators only (403 for any other role)."""
+
+    serializer_class = s.ReminderSerializer
+    permission_classes = [IsAuthenticated, StaffOnly]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return Reminder.objects.select_related("content_type").order_by("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[s.ReminderQuerySerializer],
+        summary="Reminders sent and failed",
+        description="Filters: `status` (sent and failed when absent), `kind`, and the agency "
+        "dates `recorded_from` / `recorded_to`.",
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = s.ReminderQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(selectors.reminder_staff_list(**query.validated_data))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=s.ReminderSerializer, summary="Send a failed one again")
+    @action(detail=True, methods=["post"])
+    def retry(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Only a failed reminder (409 otherwise); it goes to whoever was not e-mailed yet."""
+        reminder = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(
+            self.get_serializer(services.reminder_retry(reminder=reminder, actor=request.user)).data
+        )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from core.models import Role
-from core.roles import MANAGERS, OFFICERS
+from core.roles import MANAGERS, OFFICERS, STAFF_ROLES
 
 
 class NotPartner(BasePermission):
@@ -55,3 +55,10 @@ class OfficersOnly(RoleRequired):
 
     message = _("Only officers and managers may read the work queue.")
     roles = OFFICERS
+
+
+class StaffOnly(RoleRequired):
+    """The reminders' ledger (what the scheduler sent and what failed): agency staff."""
+
+    message = _("Only agency staff may read the reminders.")
+    roles = STAFF_ROLES

@@ -20,6 +20,7 @@ router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("dashboard", backoffice.DashboardViewSet, basename="dashboard")
 router.register("work-queue", backoffice.WorkQueueViewSet, basename="work-queue")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("reminders", notifications.ReminderViewSet, basename="reminder")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.dates import agency_today
-from notifications.models import Notification
+from notifications.models import Notification, Reminder, ReminderKind
 from tests.factories import (
     SiteFactory,
     UserFactory,
@@ -210,6 +211,21 @@ def _answer_file(c: dict) -> dict:
 def _notification(c: dict) -> dict:
     """A notification of trader A: nobody else's."""
     return {"obj": Notification.objects.create(user=trader_of(c["company"]), subject="Due soon")}
+
+
+def _failed_reminder(c: dict) -> dict:
+    """A reminder about company A that could not be delivered."""
+    return {
+        "obj": Reminder.objects.create(
+            content_type=ContentType.objects.get_for_model(c["company"]),
+            object_id=c["company"].pk,
+            kind=ReminderKind.PROFILE_CONFIRMATION_DUE,
+            milestone=f"matrix/{next(_numbers)}",
+            due_on=dt.date(2027, 3, 1),
+            status=Reminder.Status.FAILED,
+            last_error="SMTPServerDisconnected: gone",
+        )
+    }
 
 
 def _invitee(x: dict) -> dict:
@@ -966,6 +982,16 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         "/notifications/read-all/",
         None,
         (401, 200, 200, 200, 200, 403),
+    ),
+    # The reminders' ledger (agency staff)
+    ("reminders.list", _none, "get", "/reminders/", None, (401, 403, 403, 200, 200, 403)),
+    (
+        "reminders.retry",
+        _failed_reminder,
+        "post",
+        "/reminders/{id}/retry/",
+        None,
+        (401, 403, 403, 200, 200, 403),
     ),
     # Partner verification (the member consented to share)
     (
