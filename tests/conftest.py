@@ -5,10 +5,13 @@ rather than skips when the database is not PostgreSQL."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import (
     CompanyFactory,
@@ -21,6 +24,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres"):
             item.fixturenames.append("_require_postgres")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page rendered or a service called in
+    French by an earlier test leaves French active in this thread (Django's translation
+    state is per thread), and ``reverse`` would then build /fr/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
