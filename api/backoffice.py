@@ -1,7 +1,7 @@
 """The back office's reads for machine clients: the manager's dashboard (its figures and the
 list behind each figure, from :mod:`backoffice.selectors`) and the officer's work queue
-(applications from :func:`validations.selectors.application_queue_rows`, revalidations from
-the workbench's rows). Interfaces only: parse the filters, call the selector, render."""
+(:func:`backoffice.queue.work_queue_rows`, as on the workbench page). Interfaces only:
+parse the filters, call the selector, render."""
 
 from __future__ import annotations
 
@@ -25,9 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backoffice import selectors as dashboard_selectors
+from backoffice.queue import work_queue_rows
 from backoffice.selectors import Filters, UnknownList
-from backoffice.workbench import QUEUE_SORTS, _revalidation_queue_rows
-from validations import selectors as validation_selectors
 
 from . import serializers as s
 from .base import ApiMixin
@@ -168,19 +167,15 @@ class WorkQueueViewSet(ApiMixin, viewsets.GenericViewSet):
         query = s.QueueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         values = query.validated_data
-        user, kind = request.user, values.get("kind", "")
-        selection = {
-            "who": values["who"],
-            "stage": values.get("stage", ""),
-            "q": values.get("q", ""),
-        }
-        parts = []
-        if kind in ("", "application"):
-            parts.append(validation_selectors.application_queue_rows(user=user, **selection))
-        if kind in ("", "revalidation"):
-            parts.append(_revalidation_queue_rows(user=user, **selection))
-        rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
-        rows = rows.order_by(*QUEUE_SORTS[values["sort"]])
+        user = request.user
+        rows = work_queue_rows(
+            user=user,
+            kind=values.get("kind", ""),
+            who=values["who"],
+            stage=values.get("stage", ""),
+            q=values.get("q", ""),
+            sort=values["sort"],
+        )
         page = self.paginate_queryset(rows)
         assert page is not None  # DEFAULT_PAGINATION_CLASS is set: there is a paginator
         stage = s.QueueQuerySerializer().fields["stage"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -180,9 +180,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         item["url"] = link(item["key"])
     for row in figures["workload"]:
         for cell in row["cells"]:
-            cell["url"] = _list_url(
-                cell["key"], Filters(**{**filters.__dict__, "officer": row["officer"].pk})
-            )
+            cell["url"] = _list_url(cell["key"], replace(filters, officer=row["officer"].pk))
     decisions = figures["decisions"]
     for series in decisions["series"]:
         for value in series["values"]:

@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from core.access import AuthenticatedHttpRequest, staff_required
 from core.audit import audit_history
 from core.errors import DomainError, Incomplete
 from core.models import AuditEvent, Role, User
-from core.roles import OFFICERS, scope_for
+from core.roles import OFFICERS
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
 from revalidation.services import (
@@ -47,27 +46,19 @@ from validations import services as validation_services
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
-    ActionPlanItemEvidence,
     Finding,
     Incident,
     SiteValidation,
 )
 
 from . import forms as f
+from .queue import work_queue_rows
 
 officers_only = staff_required(roles=OFFICERS)
 QUEUE_PAGE_SIZE = 25
 LIST_PAGE_SIZE = 25
 INVALID = 422  # the input was refused: the page comes back with the reasons
 CONFLICT = 409  # the object's state does not allow the action
-
-QUEUE_SORTS = {
-    "oldest": ("row_since", "row_kind", "row_id"),
-    "newest": ("-row_since", "row_kind", "row_id"),
-    "deadline": ("row_deadline", "row_since", "row_kind", "row_id"),
-    "reference": ("row_reference", "row_kind", "row_id"),
-    "company": ("row_company", "row_reference", "row_kind", "row_id"),
-}
 
 
 def _get_or_404(queryset_or_callable: Any, **lookup: Any) -> Any:
@@ -105,72 +96,6 @@ def _stage_choices() -> list[tuple[str, Any]]:
     return list(labels.items())
 
 
-def _revalidation_queue_rows(*, user: Any, who: str, stage: str, q: str) -> Any:
-    """Revalidation cycles in progress, in the columns of the applications' rows (see
-    validations.selectors.application_queue_rows). The age in the stage is the time since
-    the cycle's last audited change (cycles have no state_changed_at); the deadline is the
-    scheduled visit's date, else the cycle's due date.
-
-    Belongs in revalidation/selectors.py (outside this engineer's files for issue 4)."""
-    from django.db.models.functions import Coalesce, NullIf
-
-    qs = revalidation_list_for(user=user).filter(state__in=RevalidationCycle.IN_PROGRESS)
-    if stage:
-        qs = qs.filter(state=stage)
-    officer_path = "membership__assigned_officer"
-    if who == "mine":
-        qs = qs.filter(membership__assigned_officer=user)
-    elif who == "unassigned":
-        qs = qs.filter(membership__assigned_officer__isnull=True)
-    if q:
-        qs = qs.filter(
-            models.Q(membership__member_number__icontains=q)
-            | models.Q(company__legal_name__icontains=q)
-            | models.Q(company__operating_name__icontains=q)
-        )
-    last_change = (
-        AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(RevalidationCycle),
-            object_id=models.OuterRef("pk"),
-        )
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    visit = models.Case(
-        models.When(
-            site_validation__state__in=[
-                SiteValidation.State.SCHEDULED,
-                SiteValidation.State.IN_PROGRESS,
-            ],
-            then=models.F("site_validation__scheduled_for"),
-        ),
-        default=None,
-        output_field=models.DateField(),
-    )
-    return (
-        qs.order_by()
-        .annotate(
-            row_kind=models.Value("revalidation", output_field=models.CharField()),
-            row_id=models.F("pk"),
-            row_reference=models.F("membership__member_number"),
-            row_company=Coalesce(
-                NullIf("company__operating_name", models.Value("")), "company__legal_name"
-            ),
-            row_company_id=models.F("company_id"),
-            row_stage=models.F("state"),
-            row_since=models.Subquery(last_change, output_field=models.DateTimeField()),
-            row_officer_id=models.F(f"{officer_path}_id"),
-            row_officer=Coalesce(
-                NullIf(f"{officer_path}__full_name", models.Value("")),
-                f"{officer_path}__email",
-                output_field=models.CharField(),
-            ),
-            row_deadline=Coalesce(visit, models.F("due_on"), output_field=models.DateField()),
-        )
-        .values(*validation_selectors.QUEUE_COLUMNS)
-    )
-
-
 @officers_only
 def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The work queue: applications and revalidations by stage, with filters and sorting
@@ -180,15 +105,15 @@ def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     values = filters.values()
     if not request.GET:
         filters = f.QueueFilterForm(initial=values, stages=stages)
-    user, kind = request.user, values["kind"]
-    parts = []
-    selection = {"who": values["who"], "stage": values["stage"], "q": values["q"]}
-    if kind in ("", "application"):
-        parts.append(validation_selectors.application_queue_rows(user=user, **selection))
-    if kind in ("", "revalidation"):
-        parts.append(_revalidation_queue_rows(user=user, **selection))
-    rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
-    rows = rows.order_by(*QUEUE_SORTS[values["sort"]])
+    user = request.user
+    rows = work_queue_rows(
+        user=user,
+        kind=values["kind"],
+        who=values["who"],
+        stage=values["stage"],
+        q=values["q"],
+        sort=values["sort"],
+    )
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     stage_labels = dict(stages)
     for row in page.object_list:
@@ -260,30 +185,45 @@ def application_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect(back)
 
 
-@officers_only
-@require_POST
-def application_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A manager assigns an application to an officer (an officer may only take it)."""
-    application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
-    back = _back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk}))
+def _assign_post(
+    request: AuthenticatedHttpRequest,
+    *,
+    back: str,
+    assign: Callable[[User], Any],
+    done: str,
+    done_args: dict[str, Any],
+) -> HttpResponse:
+    """A manager's assignment, then back to ``back``: the officer chosen in the form, given
+    to ``assign`` (a service call). ``done`` is the message when it is done, formatted with
+    ``done_args`` and the officer (``%(officer)s``)."""
     form = f.AssignOfficerForm(request.POST, officers=_officer_choices())
     if not form.is_valid():
         messages.error(request, _("Choose an active officer."))
         return redirect(back)
     officer = form.cleaned_data["officer"]
     try:
-        trader_services.application_assign_officer(
-            application=application, officer=officer, actor=request.user
-        )
+        assign(officer)
     except (ValidationError, DomainError) as error:
         _refusal_message(request, error)
         return redirect(back)
-    messages.success(
-        request,
-        _("%(reference)s is assigned to %(officer)s.")
-        % {"reference": application.reference, "officer": officer},
-    )
+    messages.success(request, done % {**done_args, "officer": officer})
     return redirect(back)
+
+
+@officers_only
+@require_POST
+def application_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager assigns an application to an officer (an officer may only take it)."""
+    application = _get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
+    return _assign_post(
+        request,
+        back=_back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk})),
+        assign=lambda officer: trader_services.application_assign_officer(
+            application=application, officer=officer, actor=request.user
+        ),
+        done=_("%(reference)s is assigned to %(officer)s."),
+        done_args={"reference": application.reference},
+    )
 
 
 @officers_only
@@ -291,25 +231,15 @@ def application_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def membership_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager assigns the member's officer (from the member's file)."""
     membership = _get_or_404(trader_selectors.membership_list_for(user=request.user), pk=pk)
-    back = reverse("backoffice:company", kwargs={"pk": membership.company_id})
-    form = f.AssignOfficerForm(request.POST, officers=_officer_choices())
-    if not form.is_valid():
-        messages.error(request, _("Choose an active officer."))
-        return redirect(back)
-    officer = form.cleaned_data["officer"]
-    try:
-        trader_services.membership_assign_officer(
-            membership=membership, officer=officer, actor=request.user
-        )
-    except (ValidationError, DomainError) as error:
-        _refusal_message(request, error)
-        return redirect(back)
-    messages.success(
+    return _assign_post(
         request,
-        _("Membership %(number)s is assigned to %(officer)s.")
-        % {"number": membership.member_number, "officer": officer},
+        back=reverse("backoffice:company", kwargs={"pk": membership.company_id}),
+        assign=lambda officer: trader_services.membership_assign_officer(
+            membership=membership, officer=officer, actor=request.user
+        ),
+        done=_("Membership %(number)s is assigned to %(officer)s."),
+        done_args={"number": membership.member_number},
     )
-    return redirect(back)
 
 
 # --- Eligibility review -----------------------------------------------------------------
@@ -888,7 +818,6 @@ def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     plan, accept or return at once, extend, escalate to a manager when overdue."""
     plan = _get_or_404(validation_selectors.action_plan_for_page, user=request.user, pk=pk)
     items = list(plan.items.all())
-    models.prefetch_related_objects(items, "evidence")
     bound: dict[str, forms.Form] = {}
     bound_item: tuple[str, int, forms.Form] | None = None
     status = 200
@@ -954,7 +883,11 @@ def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @officers_only
 def action_plan_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file the member attached to an answer on a measure, for staff only."""
-    return _file_response(_get_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk))
+    return _file_response(
+        _get_or_404(
+            validation_selectors.action_plan_item_evidence_list_for(user=request.user), pk=pk
+        )
+    )
 
 
 @officers_only

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -27,8 +26,7 @@ from core.access import AuthenticatedHttpRequest, trader_required
 from core.audit import audit_history
 from core.dates import agency_today
 from core.errors import DomainError, Incomplete, TransitionNotAllowed
-from core.models import AuditEvent, Role
-from core.roles import scope_for
+from core.models import Role
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for, revalidation_window_opens
 from revalidation.services import revalidation_open, revalidation_submit_profile
@@ -47,13 +45,19 @@ from traders.selectors import (
     company_list_for,
     evidence_list_for,
     information_file_list_for,
+    membership_history_for,
     membership_list_for,
     profile_completeness,
     profile_confirmation_for,
     profile_overview,
 )
-from validations.models import ActionPlan, ActionPlanItemEvidence, Incident
-from validations.selectors import action_plan_list_for, incident_list_for
+from validations.models import ActionPlan, Incident
+from validations.selectors import (
+    action_plan_for_page,
+    action_plan_item_evidence_list_for,
+    action_plan_list_for,
+    incident_list_for,
+)
 from validations.services import action_plan_item_respond, incident_report
 
 from . import forms
@@ -932,16 +936,7 @@ def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     current = next((c for c in revalidations if c.state in RevalidationCycle.IN_PROGRESS), None)
     # Its history: the membership's own events, and the yearly confirmations of the
     # company's security profile (company-wide, as "Last confirmed on" above).
-    history = AuditEvent.objects.filter(
-        models.Q(
-            content_type=ContentType.objects.get_for_model(Membership), object_id=membership.pk
-        )
-        | models.Q(
-            content_type=ContentType.objects.get_for_model(SecurityProfile),
-            company_id=membership.company_id,
-            action="confirm_profile",
-        )
-    ).select_related("actor")
+    history = membership_history_for(membership=membership)
     active = membership.state == Membership.State.ACTIVE
     window_opens = revalidation_window_opens(membership=membership)
     return render(
@@ -1034,15 +1029,14 @@ def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     """The plan's measures, each with its deadline, where it stands and the officer's note;
     while the plan waits for the member, a form per measure not yet accepted (the answer and
     its files). The plan moves to the officer once every measure owed is answered."""
-    plan = get_object_or_404(
-        action_plan_list_for(user=request.user).select_related("company", "membership"), pk=pk
-    )
+    try:
+        plan = action_plan_for_page(user=request.user, pk=pk)
+    except ActionPlan.DoesNotExist:
+        raise Http404 from None
     _act_for(request, plan.company)
-    # In the order issued: "Measure 2" stays measure 2 when a deadline is extended, and is
-    # the officer's measure 2 too.
-    items = list(
-        plan.items.select_related("requirement").prefetch_related("evidence").order_by("id")
-    )
+    # In the order issued, as the officer's page lists them: "Measure 2" stays measure 2
+    # when a deadline is extended, and is the officer's measure 2 too.
+    items = list(plan.items.all())
     open_plan = plan.state in ActionPlan.OPEN_STATES
     bound: tuple[int, forms.ActionPlanItemAnswerForm] | None = None
     if request.method == "POST":
@@ -1106,7 +1100,7 @@ def action_plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def action_plan_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A file the member attached to an answer: for the company's users only (404 else)."""
     return _file_response(
-        get_object_or_404(scope_for(ActionPlanItemEvidence, user=request.user), pk=pk)
+        get_object_or_404(action_plan_item_evidence_list_for(user=request.user), pk=pk)
     )
 
 

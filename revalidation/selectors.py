@@ -6,13 +6,18 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from core.dates import agency_today
+from core.models import AuditEvent
 from core.roles import scope_for
 from traders.models import Membership
+from validations.models import SiteValidation
+from validations.selectors import QUEUE_COLUMNS
 
 from .models import RevalidationCycle
 
@@ -20,6 +25,74 @@ from .models import RevalidationCycle
 def revalidation_list_for(*, user: Any) -> models.QuerySet[RevalidationCycle]:
     return scope_for(RevalidationCycle, user=user).select_related(
         "company", "membership", "site_validation"
+    )
+
+
+def revalidation_queue_rows(
+    *, user: Any, who: str = "all", stage: str = "", q: str = ""
+) -> models.QuerySet[Any]:
+    """The revalidation cycles in progress of the officer's work queue, as rows of plain
+    values in the columns of :data:`validations.selectors.QUEUE_COLUMNS` (so that they can
+    be combined, UNION, with :func:`validations.selectors.application_queue_rows`), within
+    the user's scope. ``who`` is "mine" (the member's officer is the user), "unassigned" or
+    "all"; ``stage`` a cycle state; ``q`` part of the member number or the company's name.
+    The age in the stage is the time since the cycle's last audited change (cycles have no
+    state_changed_at); the deadline is the scheduled visit's date, else the cycle's due
+    date."""
+    qs = revalidation_list_for(user=user).filter(state__in=RevalidationCycle.IN_PROGRESS)
+    if stage:
+        qs = qs.filter(state=stage)
+    officer_path = "membership__assigned_officer"
+    if who == "mine":
+        qs = qs.filter(membership__assigned_officer=user)
+    elif who == "unassigned":
+        qs = qs.filter(membership__assigned_officer__isnull=True)
+    if q:
+        qs = qs.filter(
+            models.Q(membership__member_number__icontains=q)
+            | models.Q(company__legal_name__icontains=q)
+            | models.Q(company__operating_name__icontains=q)
+        )
+    last_change = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(RevalidationCycle),
+            object_id=models.OuterRef("pk"),
+        )
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    visit = models.Case(
+        models.When(
+            site_validation__state__in=[
+                SiteValidation.State.SCHEDULED,
+                SiteValidation.State.IN_PROGRESS,
+            ],
+            then=models.F("site_validation__scheduled_for"),
+        ),
+        default=None,
+        output_field=models.DateField(),
+    )
+    return (
+        qs.order_by()
+        .annotate(
+            row_kind=models.Value("revalidation", output_field=models.CharField()),
+            row_id=models.F("pk"),
+            row_reference=models.F("membership__member_number"),
+            row_company=Coalesce(
+                NullIf("company__operating_name", models.Value("")), "company__legal_name"
+            ),
+            row_company_id=models.F("company_id"),
+            row_stage=models.F("state"),
+            row_since=models.Subquery(last_change, output_field=models.DateTimeField()),
+            row_officer_id=models.F(f"{officer_path}_id"),
+            row_officer=Coalesce(
+                NullIf(f"{officer_path}__full_name", models.Value("")),
+                f"{officer_path}__email",
+                output_field=models.CharField(),
+            ),
+            row_deadline=Coalesce(visit, models.F("due_on"), output_field=models.DateField()),
+        )
+        .values(*QUEUE_COLUMNS)
     )
 
 

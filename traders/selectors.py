@@ -7,11 +7,13 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.models import AuditEvent
 from core.roles import scope_for
 
 from .models import (
@@ -134,6 +136,22 @@ def membership_list_for(*, user: Any) -> models.QuerySet[Membership]:
 
 def change_notice_list_for(*, user: Any) -> models.QuerySet[ChangeNotice]:
     return scope_for(ChangeNotice, user=user)
+
+
+def membership_history_for(*, membership: Membership) -> models.QuerySet[AuditEvent]:
+    """The membership's history, oldest first: its own audit events, and the yearly
+    confirmations of the company's security profile (company-wide, as the reminder sweep
+    counts them), each with its actor. One query."""
+    return AuditEvent.objects.filter(
+        models.Q(
+            content_type=ContentType.objects.get_for_model(Membership), object_id=membership.pk
+        )
+        | models.Q(
+            content_type=ContentType.objects.get_for_model(SecurityProfile),
+            company_id=membership.company_id,
+            action="confirm_profile",
+        )
+    ).select_related("actor")
 
 
 # --- For the REST API (issue 7) ---------------------------------------------------------

@@ -14,6 +14,7 @@ from traders.models import Requirement
 from .models import (
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     Finding,
     FindingEvidence,
     Incident,
@@ -64,6 +65,10 @@ def action_plan_list_for(*, user: Any) -> models.QuerySet[ActionPlan]:
 
 def action_plan_item_list_for(*, user: Any) -> models.QuerySet[ActionPlanItem]:
     return scope_for(ActionPlanItem, user=user)
+
+
+def action_plan_item_evidence_list_for(*, user: Any) -> models.QuerySet[ActionPlanItemEvidence]:
+    return scope_for(ActionPlanItemEvidence, user=user)
 
 
 def incident_list_for(*, user: Any) -> models.QuerySet[Incident]:
@@ -226,13 +231,18 @@ def validation_requirement_rows(*, validation: SiteValidation) -> list[dict[str,
 
 
 def action_plan_for_page(*, user: Any, pk: int) -> ActionPlan:
+    """One action plan with what its page shows, or DoesNotExist outside the scope: its
+    items in the order issued (the measures' numbers), each with its requirement and the
+    files the member attached. Three queries."""
     return (
         action_plan_list_for(user=user)
         .select_related("membership", "source_validation", "source_incident", "issued_by")
         .prefetch_related(
             models.Prefetch(
                 "items",
-                queryset=ActionPlanItem.objects.select_related("requirement").order_by("id"),
+                queryset=ActionPlanItem.objects.select_related("requirement")
+                .prefetch_related("evidence")
+                .order_by("id"),
             )
         )
         .get(pk=pk)

@@ -5,6 +5,7 @@ from tests.validations.factories import (
     make_action_plan,
     make_incident,
     make_site_validation,
+    plan_items,
     record_findings,
 )
 from traders.models import Requirement
@@ -19,12 +20,13 @@ LISTS = {
     "finding_evidence": selectors.finding_evidence_list_for,
     "action_plan": selectors.action_plan_list_for,
     "action_plan_item": selectors.action_plan_item_list_for,
+    "action_plan_item_evidence": selectors.action_plan_item_evidence_list_for,
     "incident": selectors.incident_list_for,
 }
 
 
 @pytest.fixture
-def records_of_company_a(company, officer):
+def records_of_company_a(company, officer, trader):
     validation = make_site_validation(
         state=SiteValidation.State.IN_PROGRESS, company=company, officer=officer
     )
@@ -36,7 +38,13 @@ def records_of_company_a(company, officer):
         actor=officer,
     )
     services.finding_evidence_attach(finding=finding, upload=pdf_upload(), actor=officer)
-    make_action_plan(company=company, officer=officer)
+    plan = make_action_plan(company=company, officer=officer)
+    services.action_plan_item_respond(
+        item=plan.items.order_by("id").first(),
+        actor=trader,
+        response="A lock is on gate 1.",
+        files=[pdf_upload("lock.pdf")],
+    )
     make_incident(company=company, officer=officer)
 
 
@@ -92,3 +100,26 @@ def test_past_deadline_list_is_what_the_sweep_marks_overdue(company, officer):
     make_action_plan(state=ActionPlan.State.OVERDUE, company=company, officer=officer)
 
     assert list(selectors.action_plan_past_deadline_list()) == [due]
+
+
+def test_action_plan_page_shows_each_measure_with_its_files_in_three_queries(
+    company, officer, trader, django_assert_num_queries
+):
+    plan = services.action_plan_issue(
+        company=company, actor=officer, items=plan_items(days=(30, 60, 90, 120))
+    )
+    items = list(plan.items.order_by("id"))
+    for number, item in enumerate(items, start=1):
+        services.action_plan_item_respond(
+            item=item,
+            actor=trader,
+            response=f"Measure {number} done.",
+            files=[pdf_upload(f"proof-{number}-{n}.pdf") for n in range(number)],
+        )
+
+    with django_assert_num_queries(3):  # the plan, its items, their files
+        page = selectors.action_plan_for_page(user=trader, pk=plan.pk)
+        files = [[e.original_name for e in i.evidence.all()] for i in page.items.all()]
+
+    assert [len(names) for names in files] == [1, 2, 3, 4]  # in the order issued
+    assert files[1] == ["proof-2-0.pdf", "proof-2-1.pdf"]
