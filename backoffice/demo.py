@@ -16,6 +16,12 @@ sweep still has work, as it would on real data: it escalates overdue plans past 
 period, asks for the yearly profile confirmations (the seed sets no ``confirmed_on``) and
 announces recent lapses.
 
+Files: every evidence row points to one shared sample PDF. The companies with full profiles
+(``full_profiles``, the first ones) also get files of their own on answered information
+requests (a PDF) and on the first measure of each answered action plan (a PNG), generated in
+memory and stored through the storage API under each company's folder, as an upload is;
+a 100,000-company seed therefore writes a few hundred files, not one per company.
+
 Everything is fictional: ``.example`` e-mail domains (RFC 2606), 555-01xx telephone numbers.
 Demo data only: the demo users share a published password.
 """
@@ -25,8 +31,10 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import random
+import struct
 import time
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +54,7 @@ from core.identifiers import (
     identifier_reserve,
     member_number_format,
 )
-from core.models import AuditEvent, Role, User
+from core.models import AuditEvent, Role, StoredFile, User
 from core.roles import SYSTEM
 from revalidation.models import RevalidationCycle
 from traders.models import (
@@ -56,6 +64,7 @@ from traders.models import (
     Company,
     CompanyUser,
     EvidenceFile,
+    InformationAnswerFile,
     InformationRequest,
     Membership,
     ProfileAnswer,
@@ -65,9 +74,12 @@ from traders.models import (
     Site,
 )
 from traders.selectors import catalogue_current
+from traders.services import EVIDENCE_CONTENT_TYPES
+from traders.signals import company_business_types_sync
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     Finding,
     Incident,
     SiteValidation,
@@ -421,6 +433,15 @@ INFO_REQUESTS = (
         "Procedure and an example screening attached.",
     ),
 )
+# The file the trader attached to each answer above (by the request's message); None where
+# the answer says it all.
+INFO_ANSWER_FILES: dict[str, str | None] = {
+    INFO_REQUESTS[0][0]: "fast-drivers.pdf",
+    INFO_REQUESTS[1][0]: "risk-assessment.pdf",
+    INFO_REQUESTS[2][0]: "corporate-structure.pdf",
+    INFO_REQUESTS[3][0]: None,
+    INFO_REQUESTS[4][0]: "partner-screening.pdf",
+}
 INELIGIBLE_REASONS = (
     "The business number is not registered for import or export activities.",
     "The company's compliance record shows unpaid penalties under the Administrative "
@@ -597,6 +618,47 @@ SAMPLE_EVIDENCE = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
+PHOTO_COLOURS = ((96, 125, 139), (121, 85, 72), (56, 142, 60), (25, 118, 210))
+
+
+def _demo_pdf(line: str) -> bytes:
+    """A one-page PDF showing ``line``, built in memory."""
+    text = line.encode("latin-1", "replace").translate(None, b"()\\")
+    stream = b"BT /F1 16 Tf 72 720 Td (" + text + b") Tj ET"
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+        + b"4 0 obj<</Length %d>>stream\n" % len(stream)
+        + stream
+        + b"\nendstream endobj\n"
+        b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def _demo_png(rgb: tuple[int, int, int], side: int = 32) -> bytes:
+    """A square PNG of one colour, built in memory (a stand-in for a photo)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(b"\x00" + bytes(rgb) * side for _row in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 A = Application.State
 M = Membership.State
 V = SiteValidation.State
@@ -712,6 +774,7 @@ _TIMESTAMPED = (
     EvidenceFile,
     Application,
     InformationRequest,
+    InformationAnswerFile,
     Membership,
     ChangeNotice,
     Incident,
@@ -719,6 +782,7 @@ _TIMESTAMPED = (
     Finding,
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     RevalidationCycle,
 )
 _AUDIT_COLUMNS = (
@@ -745,6 +809,7 @@ _INSERT_ORDER = (
     EvidenceFile,
     Application,
     InformationRequest,
+    InformationAnswerFile,
     Membership,
     ChangeNotice,
     Incident,
@@ -752,6 +817,7 @@ _INSERT_ORDER = (
     Finding,
     ActionPlan,
     ActionPlanItem,
+    ActionPlanItemEvidence,
     RevalidationCycle,
 )
 
@@ -787,6 +853,8 @@ class _Batch:
         self.links: list[tuple[Any, str, str, models.Model, models.Model]] = []
         # (obj, company, when, actor, action, from, to, note)
         self.events: list[tuple[Any, ...]] = []
+        # Files to store, as an upload would be, once their row's company has its id.
+        self.uploads: list[tuple[StoredFile, str, bytes]] = []
 
     def add(self, obj: models.Model) -> Any:
         self.rows[type(obj)].append(obj)
@@ -928,6 +996,11 @@ class _Seeder:
                     for i in range(size):
                         self._company(done + i, demo=demo_company and i == 0)
                     rows = self._flush()
+                    # The copies of each company's business types on its rows (the
+                    # rows were written in bulk, without their save()).
+                    company_business_types_sync(
+                        company_ids=[c.pk for c in self.batch.rows.get(Company, ())]
+                    )
                 done += size
                 first = False
                 self.say(
@@ -1093,6 +1166,17 @@ class _Seeder:
         obj.created_at = created
         obj.updated_at = updated or created
         return self.batch.add(obj)
+
+    def _upload(self, obj: StoredFile, name: str, content: bytes) -> None:
+        """A file attached as the services attach one: the uploader's name and the content
+        type kept in the row, the content stored (at flush, once the company has its id)
+        under a random name in the company's folder."""
+        ext = name.rsplit(".", 1)[-1]
+        obj.original_name = name
+        obj.content_type = EVIDENCE_CONTENT_TYPES[ext]
+        obj.size = len(content)
+        self.batch.add(obj)
+        self.batch.uploads.append((obj, name, content))
 
     def _officer(self) -> User:
         i = self.counters["officer"]
@@ -1546,7 +1630,7 @@ class _Seeder:
         if "request_info" in t:
             message, response = rng.choice(INFO_REQUESTS)
             answered = "answer_info" in t
-            self._stamp(
+            request = self._stamp(
                 InformationRequest(
                     company=co.company,
                     application=app,
@@ -1560,6 +1644,17 @@ class _Seeder:
                 t["request_info"],
                 t.get("answer_info"),
             )
+            file_name = INFO_ANSWER_FILES[message]
+            if answered and co.full and file_name is not None:
+                self._upload(
+                    InformationAnswerFile(
+                        information_request=request,
+                        uploaded_by=request.responded_by,
+                        uploaded_at=t["answer_info"],
+                    ),
+                    file_name,
+                    _demo_pdf(f"{co.company.legal_name}: {file_name[:-4].replace('-', ' ')}"),
+                )
             ev(
                 app,
                 co,
@@ -2362,7 +2457,7 @@ class _Seeder:
             item_deadline = deadline if k == 0 else deadline - dt.timedelta(days=rng.randint(0, 20))
             if state in (P.ISSUED, P.RETURNED, P.RESPONDED):
                 item_deadline = max(item_deadline, today + dt.timedelta(days=1))
-            self._stamp(
+            item = self._stamp(
                 ActionPlanItem(
                     plan=plan,
                     requirement=req,
@@ -2377,6 +2472,13 @@ class _Seeder:
                 issued,
                 reviewed or responded or issued,
             )
+            if responded is not None and co.full and k == 0:
+                # A picture of the first measure done (the others' evidence is on paper).
+                self._upload(
+                    ActionPlanItemEvidence(item=item, uploaded_by=co.signer, uploaded_at=responded),
+                    f"{req.code.lower()}-done.png",
+                    _demo_png(PHOTO_COLOURS[len(self.batch.uploads) % len(PHOTO_COLOURS)]),
+                )
         ev = self._event
         ev(
             plan,
@@ -2602,12 +2704,31 @@ class _Seeder:
     # --- writing ------------------------------------------------------------------------
 
     def _flush(self) -> int:
+        stored: list[StoredFile] = []
+        try:
+            return self._flush_rows(stored)
+        except BaseException:
+            for obj in stored:  # the batch is rolled back: no file left without its row
+                obj.file.delete(save=False)
+            raise
+
+    def _store_uploads(self, model: type[models.Model], stored: list[StoredFile]) -> None:
+        """Write the batch's files of ``model`` through its storage (``upload_to`` names the
+        company's folder: the rows they hang from are written and have their ids)."""
+        for obj, name, content in self.batch.uploads:
+            if type(obj) is model:
+                obj.file.save(name, ContentFile(content), save=False)
+                stored.append(obj)
+
+    def _flush_rows(self, stored: list[StoredFile]) -> int:
         b = self.batch
         self._identifiers(b)
         rows = 0
         for model in _INSERT_ORDER:
             objs = [o for o in b.rows.get(model, ()) if o.pk is None]
             if objs:
+                if issubclass(model, StoredFile):
+                    self._store_uploads(model, stored)
                 self._write_objects(model, objs)
                 self._count(model, len(objs))
                 rows += len(objs)

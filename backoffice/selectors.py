@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Extract, TruncMonth
+from django.db.models.functions import Extract
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
@@ -108,15 +108,19 @@ class _Probe(models.Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
-def _company_match(filters: Filters, path: str) -> models.Q:
+def _company_match(filters: Filters, path: str, copy: str | None = None) -> models.Q:
     """The row's company (reached through ``path``) matches the company filters.
+
+    The business type, on a row that carries a copy of its company's business types
+    (``copy``, see ``traders.models.CompanyBusinessTypesCopy``): a test on the row itself,
+    ``|<type id>|`` in the copy, made on the rows the date window reads (no join).
 
     The place: a correlated probe, so that PostgreSQL starts from the list's own index (the
     date window) and checks each row's company by its primary key, not the other way round
     (there is no index on the place).
 
-    The business type: ``company IN (the companies of the type)``, a semi-join on the type's
-    id (a literal, see ``Filters.business_type_pk``), which PostgreSQL plans per query from
+    The business type on other rows (audit events: decisions): ``company IN (the companies
+    of the type)``, a semi-join on the type's id (a literal, see ``Filters.business_type_pk``), which PostgreSQL plans per query from
     the sizes it knows: a hash of the type's companies when the window is large (the 30,000
     decisions of a year, read from ``audit_action_time_company`` with their company), a
     lookup per row in the ``(company_id, businesstype_id)`` unique index when it is small, a
@@ -130,7 +134,9 @@ def _company_match(filters: Filters, path: str) -> models.Q:
         if filters.province:
             companies = companies.filter(province=filters.province)
         condition &= models.Q(_Probe(companies))
-    if filters.business_type:
+    if filters.business_type and copy and filters.business_type_pk is not None:
+        condition &= models.Q(**{f"{copy}__contains": f"|{filters.business_type_pk}|"})
+    elif filters.business_type:
         through = Company.business_types.through.objects
         if filters.business_type_pk is not None:
             typed = through.filter(businesstype_id=filters.business_type_pk)
@@ -152,11 +158,12 @@ def _narrow(
     programme: str | None,
     officer: str | None,
     programme_contains: bool = False,
+    business_types: str | None = None,
 ) -> models.QuerySet[Any]:
     """Apply ``filters`` to ``qs`` through the named paths to the company, the programme and
     the assigned officer (None: the filter does not apply to this list)."""
     if filters.company_filtered:
-        qs = qs.filter(_company_match(filters, company))
+        qs = qs.filter(_company_match(filters, company, business_types))
     if filters.programme and programme is not None:
         lookup = f"{programme}__contains" if programme_contains else programme
         qs = qs.filter(**{lookup: filters.programme})
@@ -357,6 +364,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "paths": {"company": "company_id", "programme": "programme", "officer": "assigned_officer"},
         "related": ("company", "assigned_officer"),
         "order": ("expires_on", "id"),
+        "business_types": "company_business_types",
     },
     "revalidations": {
         "model": RevalidationCycle,
@@ -367,6 +375,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("due_on", "id"),
+        "business_types": "company_business_types",
     },
     "plans": {
         "model": ActionPlan,
@@ -377,6 +386,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("deadline", "id"),
+        "business_types": "company_business_types",
     },
     "applications": {
         "model": Application,
@@ -384,6 +394,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "programme_contains": True,  # "PIP+CSA" applies to both
         "related": ("company", "assigned_officer"),
         "order": ("state_changed_at", "id"),
+        "business_types": "company_business_types",
     },
     "decisions": {
         "model": AuditEvent,
@@ -408,6 +419,7 @@ def _base(kind: str, filters: Filters) -> models.QuerySet[Any]:
         programme=paths["programme"],
         officer=paths["officer"],
         programme_contains=spec.get("programme_contains", False),
+        business_types=spec.get("business_types"),
     )
 
 
@@ -438,25 +450,6 @@ def dashboard_list(
 # --- The figures --------------------------------------------------------------------------
 
 
-def _counts(kind: str, filters: Filters, keys: list[str], today: dt.date) -> dict[str, int]:
-    """One query: the size of each list ``keys`` (all of one kind), as conditional counts
-    over the rows any of them selects."""
-    conditions = {key: LISTS[key].condition(today, {}) for key in keys}
-    union = models.Q()
-    for condition in conditions.values():
-        union |= condition
-    return (
-        _base(kind, filters)
-        .filter(union)
-        .aggregate(
-            **{
-                key.replace("-", "_"): models.Count("pk", filter=condition)
-                for key, condition in conditions.items()
-            }
-        )
-    )
-
-
 class Median(models.Aggregate):
     """The median (PostgreSQL's percentile_cont). Elsewhere (SQLite in development) None."""
 
@@ -473,17 +466,27 @@ class Median(models.Aggregate):
 
 def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
     """Every figure of the dashboard, each with the key of the list behind it. A constant
-    number of queries (eight; nine with a business type), whatever the data size."""
+    number of queries (six; seven with a business type not resolved yet), whatever the data
+    size: one per kind of row, each reading its rows once for every figure over them (the
+    figures, the chart, the workload), so that a filter's join is built once per kind."""
     filters = _resolved(filters)
     today = agency_today()
     now = timezone.now()
-    membership_keys = [f"expiring-{d}" for d in EXPIRY_WINDOWS] + [
-        "lapsed",
-        "revalidations-not-started",
-    ]
-    counts = _counts("memberships", filters, membership_keys, today)
-    counts |= _counts("revalidations", filters, ["revalidations-overdue"], today)
-    counts |= _counts("plans", filters, ["plans-overdue", "plans-due-soon"], today)
+    counts, expiries = _membership_figures(filters, today)
+    open_cases = {
+        "revalidations": _open_cases(
+            "revalidations", filters, today, "revalidations-open", ["revalidations-overdue"]
+        ),
+        "plans": _open_cases(
+            "plans", filters, today, "plans-open", ["plans-overdue", "plans-due-soon"]
+        ),
+        "applications": _open_cases("applications", filters, today, "applications-open", []),
+    }
+    for per_officer in open_cases.values():  # the figures: summed over the officers
+        for row in per_officer.values():
+            for key, n in row.items():
+                if key != "open":
+                    counts[key] = counts.get(key, 0) + n
 
     stages = {
         row["state"]: row
@@ -518,58 +521,126 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
     return {
         "today": today,
         "expiring": [
-            {"days": d, "key": f"expiring-{d}", "count": counts[f"expiring_{d}"]}
+            {"days": d, "key": f"expiring-{d}", "count": counts.get(f"expiring-{d}", 0)}
             for d in EXPIRY_WINDOWS
         ],
-        "lapsed": {"key": "lapsed", "count": counts["lapsed"]},
+        "lapsed": {"key": "lapsed", "count": counts.get("lapsed", 0)},
         "revalidations_overdue": {
             "key": "revalidations-overdue",
-            "count": counts["revalidations_overdue"],
+            "count": counts.get("revalidations-overdue", 0),
         },
         "revalidations_not_started": {
             "key": "revalidations-not-started",
-            "count": counts["revalidations_not_started"],
+            "count": counts.get("revalidations-not-started", 0),
         },
-        "plans_overdue": {"key": "plans-overdue", "count": counts["plans_overdue"]},
-        "plans_due_soon": {"key": "plans-due-soon", "count": counts["plans_due_soon"]},
+        "plans_overdue": {"key": "plans-overdue", "count": counts.get("plans-overdue", 0)},
+        "plans_due_soon": {"key": "plans-due-soon", "count": counts.get("plans-due-soon", 0)},
         "pipeline": pipeline,
-        "workload": officer_workload(filters=filters),
+        "workload": _workload(open_cases),
         "decisions": decisions_per_month(filters=filters, today=today),
-        "expiries": expiries_per_month(filters=filters, today=today),
+        "expiries": expiries,
     }
 
 
-def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
-    """Open cases per officer: applications in progress, revalidations in progress and open
-    action plans assigned to them (through their memberships). Four queries."""
-    filters = _resolved(filters)
-    # The officer of a revalidation or a plan is its membership's, read by primary key for
-    # each open case (a few thousand probes), not by joining every membership (a hash join
-    # over the whole table). Cases with no officer are left out.
-    membership_officer = models.Subquery(
-        Membership.objects.filter(pk=models.OuterRef("membership_id"))
-        .order_by()
-        .values("assigned_officer_id")[:1]
-    )
-    per_kind = {
-        "applications": ("applications-open", models.F("assigned_officer_id")),
-        "revalidations": ("revalidations-open", membership_officer),
-        "plans": ("plans-open", membership_officer),
-    }
-    today = agency_today()
-    counts: dict[int, dict[str, int]] = {}
-    for kind, (key, officer_of) in per_kind.items():
-        rows = (
-            _base(kind, filters)
-            .filter(LISTS[key].condition(today, {}))
-            .annotate(officer_id=officer_of)
-            .order_by()
-            .values_list("officer_id")
-            .annotate(n=models.Count("*"))
+def _membership_figures(
+    filters: Filters, today: dt.date
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """One query over memberships: the size of each membership list of the dashboard, and
+    the active memberships expiring per month over the next 24 months (from today).
+
+    The memberships are counted per state and day of expiry (the expiry index read in
+    order, no date arithmetic per row: truncating 30,000 dates to their month cost more
+    than reading them), with, per day, those that have no revalidation in progress among
+    the ones the "not started" list selects (its own condition). Each expiry figure is
+    then the sum over the days of its list's window (``_expiring``: from today to today
+    plus the window, both included), and the chart the sum per month."""
+    months = _month_starts(today.replace(day=1), EXPIRY_CHART_MONTHS)
+    end = _month_starts(months[-1], 2)[1]
+    not_started = LISTS["revalidations-not-started"].condition(today, {})
+    rows = (
+        _base("memberships", filters)
+        # Every figure's rows: the not-started ones expire before the horizon, before ``end``.
+        .filter(
+            models.Q(state=Membership.State.ACTIVE, expires_on__lt=end)
+            | models.Q(state=Membership.State.LAPSED)
         )
-        for officer_id, n in rows:
-            if officer_id is not None:
-                counts.setdefault(officer_id, {})[kind] = n
+        .order_by()
+        .values_list("state", "expires_on")
+        .annotate(n=models.Count("*"), not_started=models.Count("pk", filter=not_started))
+    )
+    counts = dict.fromkeys(
+        [f"expiring-{d}" for d in EXPIRY_WINDOWS] + ["lapsed", "revalidations-not-started"], 0
+    )
+    last_day = {days: today + dt.timedelta(days=days) for days in EXPIRY_WINDOWS}
+    per_month: dict[dt.date, int] = {}
+    for state, expires_on, n, without_cycle in rows:
+        counts["revalidations-not-started"] += without_cycle
+        if state == Membership.State.LAPSED:
+            counts["lapsed"] += n
+        elif expires_on is not None and expires_on >= today:
+            for days, last in last_day.items():
+                if expires_on <= last:
+                    counts[f"expiring-{days}"] += n
+            month = expires_on.replace(day=1)
+            per_month[month] = per_month.get(month, 0) + n
+    expiries = [{"month": m, "param": f"{m:%Y-%m}", "count": per_month.get(m, 0)} for m in months]
+    return counts, expiries
+
+
+def _open_cases(
+    kind: str, filters: Filters, today: dt.date, open_key: str, keys: list[str]
+) -> dict[int | None, dict[str, int]]:
+    """One query over the open cases of ``kind`` (the list ``open_key``): per assigned officer
+    (None: no officer), how many are open and how many are in each list ``keys`` (subsets of
+    the open ones)."""
+    if kind == "applications":
+        officer_of: Any = models.F("assigned_officer_id")
+    else:
+        # The officer of a revalidation or a plan is its membership's, read by primary key
+        # for each open case (a few thousand probes), not by joining every membership (a
+        # hash join over the whole table).
+        officer_of = models.Subquery(
+            Membership.objects.filter(pk=models.OuterRef("membership_id"))
+            .order_by()
+            .values("assigned_officer_id")[:1]
+        )
+    names = {key: f"n{i}" for i, key in enumerate(keys)}
+    rows = (
+        _base(kind, filters)
+        .filter(LISTS[open_key].condition(today, {}))
+        .annotate(officer_id=officer_of)
+        .order_by()
+        .values("officer_id")
+        .annotate(
+            open=models.Count("*"),
+            **{
+                names[key]: models.Count("pk", filter=LISTS[key].condition(today, {}))
+                for key in keys
+            },
+        )
+    )
+    return {
+        row["officer_id"]: {"open": row["open"]} | {key: row[names[key]] for key in keys}
+        for row in rows
+    }
+
+
+WORKLOAD_KINDS = {
+    "applications": "applications-open",
+    "revalidations": "revalidations-open",
+    "plans": "plans-open",
+}
+
+
+def _workload(open_cases: dict[str, dict[int | None, dict[str, int]]]) -> list[dict[str, Any]]:
+    """Open cases per officer, from the per-officer counts of ``_open_cases``: applications
+    in progress, revalidations in progress and open action plans assigned to them (through
+    their memberships). One query (the officers). Cases with no officer are left out."""
+    counts: dict[int, dict[str, int]] = {}
+    for kind, per_officer in open_cases.items():
+        for officer_id, row in per_officer.items():
+            if officer_id is not None and row["open"]:
+                counts.setdefault(officer_id, {})[kind] = row["open"]
     officers = User.objects.filter(pk__in=list(counts)).order_by("full_name", "pk")
     workload: list[dict[str, Any]] = []
     for officer in officers.only("pk", "full_name", "email"):
@@ -578,13 +649,22 @@ def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
             {
                 "officer": officer,
                 "cells": [
-                    {"key": key, "count": own.get(kind, 0)} for kind, (key, _p) in per_kind.items()
+                    {"key": key, "count": own.get(kind, 0)} for kind, key in WORKLOAD_KINDS.items()
                 ],
                 "total": sum(own.values()),
             }
         )
     workload.sort(key=lambda row: (-row["total"], row["officer"].full_name))
     return workload
+
+
+def officer_workload(*, filters: Filters) -> list[dict[str, Any]]:
+    """Open cases per officer (see ``_workload``). Four queries."""
+    filters = _resolved(filters)
+    today = agency_today()
+    return _workload(
+        {kind: _open_cases(kind, filters, today, key, []) for kind, key in WORKLOAD_KINDS.items()}
+    )
 
 
 def _month_starts(first: dt.date, count: int) -> list[dt.date]:
@@ -619,22 +699,38 @@ def decisions_per_month(*, filters: Filters, today: dt.date) -> dict[str, Any]:
     # company for the company filters; an OR of pairs is a bitmap scan that visits every
     # event's page). The pairs not counted (a "certify" event on a membership) are dropped
     # below.
+    # Each month's count as a conditional count between the month's first instants (agency
+    # time), not a DATE_TRUNC per event in the agency's time zone (30,000 conversions).
+    bounds = [
+        dt.datetime.combine(m, dt.time.min, tzinfo=tz)
+        for m in _month_starts(start_month, DECISION_MONTHS + 1)
+    ]
     rows = (
         _base("decisions", filters)
         .filter(
             action__in=sorted({action for action, _ct in wanted}),
             content_type_id__in=sorted({ct for _action, ct in wanted}),
-            occurred_at__gte=dt.datetime.combine(start_month, dt.time.min, tzinfo=tz),
+            occurred_at__gte=bounds[0],
+            occurred_at__lt=bounds[-1],
         )
-        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
         .order_by()
-        .values_list("action", "content_type_id", "month")
-        .annotate(n=models.Count("*"))
+        .values("action", "content_type_id")
+        .annotate(
+            **{
+                # occurred_at, not pk: the index holds it, so no event is read from the table
+                f"m{i}": models.Count(
+                    "occurred_at",
+                    filter=models.Q(occurred_at__gte=bounds[i], occurred_at__lt=bounds[i + 1]),
+                )
+                for i in range(DECISION_MONTHS)
+            }
+        )
     )
     counts = {
-        (action, month.date() if isinstance(month, dt.datetime) else month): n
-        for action, content_type_id, month, n in rows
-        if (action, content_type_id) in wanted
+        (row["action"], month): row[f"m{i}"]
+        for row in rows
+        if (row["action"], row["content_type_id"]) in wanted
+        for i, month in enumerate(months)
     }
     series = []
     for action, _model, label in DECISIONS:
@@ -649,20 +745,3 @@ def decisions_per_month(*, filters: Filters, today: dt.date) -> dict[str, Any]:
             }
         )
     return {"months": months, "series": series}
-
-
-def expiries_per_month(*, filters: Filters, today: dt.date) -> list[dict[str, Any]]:
-    """Active memberships expiring per month over the next 24 months (from today). One
-    query, on the partial index of active memberships' expiry."""
-    filters = _resolved(filters)
-    months = _month_starts(today.replace(day=1), EXPIRY_CHART_MONTHS)
-    end = _month_starts(months[-1], 2)[1]
-    rows = dict(
-        _base("memberships", filters)
-        .filter(state=Membership.State.ACTIVE, expires_on__gte=today, expires_on__lt=end)
-        .annotate(month=TruncMonth("expires_on"))
-        .order_by()
-        .values_list("month")
-        .annotate(n=models.Count("*"))  # "*": an index-only scan of membership_active_expiry
-    )
-    return [{"month": m, "param": f"{m:%Y-%m}", "count": rows.get(m, 0)} for m in months]

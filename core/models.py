@@ -19,6 +19,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StoredFile(models.Model):
+    """An uploaded file: stored through the storage API under a random name outside the web
+    root (see ``core.files``), the uploader's own file name kept here, served only by views
+    that check the caller's scope.
+
+    Each concrete model adds the record the file belongs to, its ``SCOPE_COMPANY_FIELD`` and
+    its Meta, and redeclares ``file`` with its own ``upload_to`` (the folder it is stored in).
+    """
+
+    file = models.FileField(_("file"), max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Role(models.TextChoices):
     TRADER = "trader", _("Trader")
     OFFICER = "officer", _("Officer")

@@ -11,11 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.models import TimeStampedModel
-from traders.models import ChangeNotice, Company, Membership, SecurityProfile
+from traders.models import (
+    ChangeNotice,
+    Company,
+    CompanyBusinessTypesCopy,
+    Membership,
+    SecurityProfile,
+)
 from validations.models import SiteValidation
 
 
-class RevalidationCycle(ConcurrentTransitionMixin, TimeStampedModel):
+class RevalidationCycle(ConcurrentTransitionMixin, CompanyBusinessTypesCopy, TimeStampedModel):
     """One revalidation of one membership. ``due_on`` is the membership's expiry when the
     cycle was opened: completed by then, the membership is renewed; missed, it lapses."""
 

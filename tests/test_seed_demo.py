@@ -22,13 +22,21 @@ from traders.models import (
     ChangeNotice,
     Company,
     CompanyUser,
+    InformationAnswerFile,
     Membership,
     ProfileAnswer,
     SecurityProfile,
     Site,
 )
 from traders.selectors import profile_missing_items
-from validations.models import ActionPlan, Finding, Incident, SiteValidation
+from validations.models import (
+    ActionPlan,
+    ActionPlanItem,
+    ActionPlanItemEvidence,
+    Finding,
+    Incident,
+    SiteValidation,
+)
 from validations.selectors import action_plan_past_deadline_list
 
 MACHINES = [
@@ -60,7 +68,8 @@ def seed(**options: object) -> str:
 
 
 @pytest.fixture
-def seeded(db) -> str:
+def seeded(db, settings, tmp_path) -> str:
+    settings.MEDIA_ROOT = tmp_path  # the demo's files go with the test
     return seed(companies=40, seed=2026)
 
 
@@ -172,6 +181,33 @@ def test_the_sweeps_find_nothing_to_do_and_profiles_are_complete(seeded):
     assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
     certified = Application.objects.filter(state=Application.State.CERTIFIED).first()
     assert profile_missing_items(profile=certified.profile) == []
+
+
+def test_answers_and_measures_have_stored_files(seeded, settings):
+    """Some answered information requests and answered measures carry a file, stored as an
+    upload is: under the company's folder, readable, of the size and type recorded."""
+    answer_files = list(InformationAnswerFile.objects.select_related("information_request"))
+    measure_files = list(ActionPlanItemEvidence.objects.select_related("item__plan"))
+    assert answer_files and measure_files
+    for f in answer_files:
+        request = f.information_request
+        assert request.responded_at is not None
+        assert f.uploaded_at == request.responded_at
+        assert f.file.name.startswith(f"information/{request.company_id}/")
+        assert (f.content_type, f.original_name[-4:]) == ("application/pdf", ".pdf")
+    for f in measure_files:
+        assert f.item.responded_at is not None
+        assert f.file.name.startswith(f"action-plans/{f.item.plan.company_id}/")
+        assert (f.content_type, f.original_name[-4:]) == ("image/png", ".png")
+    signatures = {"application/pdf": b"%PDF-", "image/png": b"\x89PNG\r\n\x1a\n"}
+    for f in answer_files + measure_files:
+        assert f.file.path.startswith(str(settings.MEDIA_ROOT))
+        with f.file.open("rb") as stored:
+            content = stored.read()
+        assert len(content) == f.size
+        assert content.startswith(signatures[f.content_type])
+    # Not every answered measure has a file: only some do.
+    assert ActionPlanItem.objects.filter(responded_at__isnull=False).count() > len(measure_files)
 
 
 def test_skip_if_seeded_changes_nothing(seeded):

@@ -809,6 +809,19 @@ def application_deny(*, application: Application, actor: User, reasons: str) -> 
 
 
 def application_withdraw(*, application: Application, actor: User, note: str = "") -> Application:
+    """The trader withdraws the application before a decision. A site validation of it that
+    is still scheduled will never take place: it is cancelled in the same transaction (by
+    the system, audited on the visit), so no officer has to cancel it by hand. A visit
+    already under way or completed is left as it is."""
+
+    def after(app: Application) -> None:
+        # traders → validations, against the usual direction: withdrawing is the trader's
+        # act and must end its visits atomically. Imported here because validations.services
+        # imports this module.
+        from validations.services import site_validations_cancel_for_withdrawal
+
+        site_validations_cancel_for_withdrawal(application=app)
+
     return transition_run(
         obj=application,
         action="withdraw",
@@ -817,6 +830,7 @@ def application_withdraw(*, application: Application, actor: User, note: str = "
         note=note,
         kwargs={"when": timezone.now()},
         fields=["decided_at"],
+        after=after,
     )
 
 

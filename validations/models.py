@@ -12,12 +12,13 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.dates import agency_today
 from core.files import upload_name
-from core.models import TimeStampedModel
+from core.models import StoredFile, TimeStampedModel
 from traders.models import (
     Application,
     CatalogueVersion,
     ChangeNotice,
     Company,
+    CompanyBusinessTypesCopy,
     Membership,
     Requirement,
     Site,
@@ -185,27 +186,17 @@ def finding_upload_to(instance: FindingEvidence, filename: str) -> str:
     )
 
 
-class FindingEvidence(models.Model):
+class FindingEvidence(StoredFile):
     SCOPE_COMPANY_FIELD = "finding__validation__company"
 
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(_("file"), upload_to=finding_upload_to, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("finding evidence")
         verbose_name_plural = _("finding evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Incident(ConcurrentTransitionMixin, TimeStampedModel):
@@ -275,7 +266,7 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         self.concluded_at = when
 
 
-class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
+class ActionPlan(ConcurrentTransitionMixin, CompanyBusinessTypesCopy, TimeStampedModel):
     """Corrective measures with deadlines, issued after a validation, a spot check or an
     incident. ``deadline`` is the latest item deadline (kept in step by the services)."""
 
@@ -468,7 +459,7 @@ def action_plan_evidence_upload_to(instance: ActionPlanItemEvidence, filename: s
     )
 
 
-class ActionPlanItemEvidence(models.Model):
+class ActionPlanItemEvidence(StoredFile):
     """A file the member attached to their answer on one corrective measure."""
 
     SCOPE_COMPANY_FIELD = "item__plan__company"
@@ -480,18 +471,8 @@ class ActionPlanItemEvidence(models.Model):
         related_name="evidence",
     )
     file = models.FileField(_("file"), upload_to=action_plan_evidence_upload_to, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("action plan item evidence")
         verbose_name_plural = _("action plan item evidence")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

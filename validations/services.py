@@ -256,6 +256,35 @@ def site_validation_cancel(
     )
 
 
+def site_validations_cancel_for_withdrawal(*, application: Application) -> list[SiteValidation]:
+    """Cancel the visits of a withdrawn application that are still scheduled: they will
+    never take place. Called by ``traders.services.application_withdraw`` inside its
+    transaction, once the application is withdrawn (so it stays withdrawn). The system
+    cancels them (actor=None): a trader may not cancel a visit, and the trader's own act is
+    audited on the application. A visit under way is left to its officer, who may still
+    cancel it (it can no longer be completed)."""
+    note = _("The applicant withdrew application %(reference)s.") % {
+        "reference": application.reference
+    }
+    scheduled = (
+        SiteValidation.objects.select_for_update()
+        .filter(application_id=application.pk, state=SiteValidation.State.SCHEDULED)
+        .order_by("pk")
+    )
+    return [
+        transition_run(
+            obj=validation,
+            action="cancel",
+            actor=None,
+            roles={SYSTEM},
+            note=note,
+            kwargs={"reason": note},
+            fields=["cancel_reason"],
+        )
+        for validation in scheduled
+    ]
+
+
 def _validation_in_progress(*, validation: SiteValidation, action: str) -> SiteValidation:
     """Lock the validation and refuse unless its report is being written."""
     locked = SiteValidation.objects.select_for_update().get(pk=validation.pk)
@@ -644,19 +673,53 @@ def _item_name(item: ActionPlanItem, number: int | None = None) -> str:
     return _("Measure %(number)s (“%(measure)s”)") % {"number": number, "measure": measure}
 
 
-def _item_locked(*, item: ActionPlanItem) -> tuple[ActionPlan, ActionPlanItem]:
+def _item_permission_check(
+    *, item: ActionPlanItem, actor: User, roles: frozenset[str], action: str
+) -> None:
+    """Refuse unless the actor's role may take ``action`` on a measure (a trader only on
+    the plan of one of their companies)."""
+    permission_check(
+        actor=actor,
+        roles=roles,
+        action=action,
+        company_id=item.plan.company_id,
+        kind=str(ActionPlanItem._meta.verbose_name),
+    )
+
+
+# The reviews of a measure the member may still answer, or whose deadline may be extended.
+ITEM_NOT_ACCEPTED = (ActionPlanItem.Review.PENDING, ActionPlanItem.Review.RETURNED)
+
+
+def _item_locked(
+    *,
+    item: ActionPlanItem,
+    action: str,
+    plan_states: Sequence[str],
+    plan_refusal: str,
+    reviews: Sequence[str],
+) -> tuple[ActionPlan, ActionPlanItem]:
     """Lock the plan, then the item (always in that order: the plan's row serializes every
-    change to its measures)."""
+    change to its measures); refuse ``action`` unless the plan is in one of ``plan_states``
+    (``plan_refusal`` says when the action is taken) and the measure's review is one of
+    ``reviews``. Inside the caller's transaction."""
     plan = ActionPlan.objects.select_for_update().get(pk=item.plan_id)
     locked = ActionPlanItem.objects.select_for_update().get(pk=item.pk)
     locked.plan = plan
+    if plan.state not in plan_states:
+        raise TransitionNotAllowed(
+            obj=plan, action=action, state=state_label(plan), reason=plan_refusal
+        )
+    if locked.review not in reviews:
+        raise TransitionNotAllowed(
+            obj=locked,
+            action=action,
+            state=locked.get_status_display(),
+            reason=_("The member has to answer it again first.")
+            if locked.review == ActionPlanItem.Review.RETURNED
+            else "",
+        )
     return plan, locked
-
-
-def _item_refused(item: ActionPlanItem, action: str, reason: str = "") -> TransitionNotAllowed:
-    return TransitionNotAllowed(
-        obj=item, action=action, state=item.get_status_display(), reason=reason
-    )
 
 
 def _files_check(files: Sequence[UploadedFile]) -> list[str]:
@@ -681,13 +744,7 @@ def action_plan_item_respond(
     """The member answers one measure, with files as evidence (or corrects an answer not yet
     reviewed). When no measure is left to answer, the plan moves to responded. On any
     failure nothing is saved: neither the answer, nor a row, nor a stored file."""
-    permission_check(
-        actor=actor,
-        roles=TRADER_ONLY,
-        action="respond",
-        company_id=item.plan.company_id,
-        kind=str(ActionPlanItem._meta.verbose_name),
-    )
+    _item_permission_check(item=item, actor=actor, roles=TRADER_ONLY, action="respond")
     response = require_text(response, "response", _("Describe the corrective action taken."))
     files = list(files)
     extensions = _files_check(files)
@@ -695,16 +752,13 @@ def action_plan_item_respond(
     stored: list[ActionPlanItemEvidence] = []
     try:
         with transaction.atomic():
-            plan, locked = _item_locked(item=item)
-            if plan.state not in ActionPlan.OPEN_STATES:
-                raise TransitionNotAllowed(
-                    obj=plan,
-                    action="respond",
-                    state=state_label(plan),
-                    reason=_("Measures are answered while the plan waits for the member."),
-                )
-            if locked.review == ActionPlanItem.Review.ACCEPTED:
-                raise _item_refused(locked, "respond")
+            plan, locked = _item_locked(
+                item=item,
+                action="respond",
+                plan_states=ActionPlan.OPEN_STATES,
+                plan_refusal=_("Measures are answered while the plan waits for the member."),
+                reviews=ITEM_NOT_ACCEPTED,
+            )
             locked.response = response
             locked.responded_at = now
             locked.review = ActionPlanItem.Review.PENDING
@@ -755,31 +809,16 @@ def action_plan_item_respond(
 def _item_review(
     *, item: ActionPlanItem, actor: User, review: str, note: str, action: str
 ) -> ActionPlanItem:
-    permission_check(
-        actor=actor,
-        roles=OFFICERS,
-        action=action,
-        company_id=item.plan.company_id,
-        kind=str(ActionPlanItem._meta.verbose_name),
-    )
+    _item_permission_check(item=item, actor=actor, roles=OFFICERS, action=action)
     Review = ActionPlanItem.Review
     with transaction.atomic():
-        plan, locked = _item_locked(item=item)
-        if plan.state != ActionPlan.State.RESPONDED:
-            raise TransitionNotAllowed(
-                obj=plan,
-                action=action,
-                state=state_label(plan),
-                reason=_("Measures are reviewed once the member has answered every one."),
-            )
-        if locked.review != Review.PENDING:
-            raise _item_refused(
-                locked,
-                action,
-                _("The member has to answer it again first.")
-                if locked.review == Review.RETURNED
-                else "",
-            )
+        plan, locked = _item_locked(
+            item=item,
+            action=action,
+            plan_states=[ActionPlan.State.RESPONDED],
+            plan_refusal=_("Measures are reviewed once the member has answered every one."),
+            reviews=[Review.PENDING],
+        )
         locked.review = review
         locked.review_note = note
         locked.save(update_fields=["review", "review_note", "updated_at"])
@@ -848,27 +887,18 @@ def action_plan_item_extend(
     after its current deadline); ``original_deadline`` keeps the date first set. The plan's
     deadline stays the latest of its measures'; an overdue or escalated plan goes back to
     issued (through the plan's extend transition)."""
-    permission_check(
-        actor=actor,
-        roles=OFFICERS,
-        action="extend",
-        company_id=item.plan.company_id,
-        kind=str(ActionPlanItem._meta.verbose_name),
-    )
+    _item_permission_check(item=item, actor=actor, roles=OFFICERS, action="extend")
     reason = require_text(reason, "reason", _("Give the reason for the extension."))
     if deadline <= agency_today():
         raise ValidationError({"deadline": _("The new deadline must be a date after today.")})
     with transaction.atomic():
-        plan, locked = _item_locked(item=item)
-        if plan.state not in ActionPlan.OPEN_STATES:
-            raise TransitionNotAllowed(
-                obj=plan,
-                action="extend",
-                state=state_label(plan),
-                reason=_("Deadlines are extended while the plan waits for the member."),
-            )
-        if locked.review == ActionPlanItem.Review.ACCEPTED:
-            raise _item_refused(locked, "extend")
+        plan, locked = _item_locked(
+            item=item,
+            action="extend",
+            plan_states=ActionPlan.OPEN_STATES,
+            plan_refusal=_("Deadlines are extended while the plan waits for the member."),
+            reviews=ITEM_NOT_ACCEPTED,
+        )
         if deadline <= locked.deadline:
             raise ValidationError(
                 {

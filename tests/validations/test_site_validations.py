@@ -384,8 +384,11 @@ def test_cancel_puts_the_application_back_to_eligible(source, company, officer):
 
 
 def test_cancel_after_the_application_was_withdrawn(company, trader, officer):
-    validation = make_site_validation(company=company, officer=officer)
+    # A visit under way is left to its officer when the applicant withdraws (a scheduled
+    # one is cancelled with the withdrawal: tests/validations/test_withdrawal.py).
+    validation = make_site_validation(state=VS.IN_PROGRESS, company=company, officer=officer)
     trader_services.application_withdraw(application=validation.application, actor=trader)
+    assert reload(validation).state == VS.IN_PROGRESS
 
     services.site_validation_cancel(
         validation=validation, actor=officer, reason="The applicant withdrew."

@@ -1,0 +1,76 @@
+"""Keeps the copies of each company's business types (``CompanyBusinessTypesCopy``) in step
+with the company: whenever ``Company.business_types`` changes, whoever changes it (the
+services, the admin, the shell), the company's rows are updated in the same transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from .models import Company, CompanyBusinessTypesCopy, business_types_key
+
+CHUNK = 900  # ids per IN list (SQLite's older limit on parameters is 999)
+
+
+def business_type_copies() -> list[type[models.Model]]:
+    """The models that carry a copy of their company's business types."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, CompanyBusinessTypesCopy) and not model._meta.abstract
+    ]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def company_business_types_sync(*, company_ids: Iterable[int]) -> None:
+    """Write each company's current business types onto its rows (one UPDATE per model
+    and distinct set of types: a handful, whatever the number of companies)."""
+    ids = sorted(set(company_ids))
+    types: dict[int, set[int]] = {pk: set() for pk in ids}
+    links = Company.business_types.through.objects
+    for chunk in _chunks(ids):
+        for company_id, type_id in links.filter(company_id__in=chunk).values_list(
+            "company_id", "businesstype_id"
+        ):
+            types[company_id].add(type_id)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for company_id, type_ids in types.items():
+        by_key[business_types_key(type_ids)].append(company_id)
+    for model in business_type_copies():
+        for key, companies in by_key.items():
+            for chunk in _chunks(companies):
+                model._default_manager.filter(company_id__in=chunk).exclude(
+                    company_business_types=key
+                ).update(company_business_types=key)
+
+
+@receiver(m2m_changed, sender=Company.business_types.through)
+def _business_types_changed(
+    sender: Any,  # noqa: ANN401
+    instance: Any,  # noqa: ANN401
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    if not reverse:  # a company's types changed
+        if action in ("post_add", "post_remove", "post_clear"):
+            company_business_types_sync(company_ids=[instance.pk])
+        return
+    # A business type's companies changed (``business_type.companies.add(...)``).
+    if action == "pre_clear":
+        instance._companies_cleared = list(instance.companies.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove"):
+        company_business_types_sync(company_ids=pk_set or ())
+    elif action == "post_clear":
+        company_business_types_sync(company_ids=getattr(instance, "_companies_cleared", ()))
