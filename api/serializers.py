@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from backoffice.queue import QUEUE_KINDS, QUEUE_SORTS
 from core.models import AuditEvent, Role, User
 from core.roles import scope_for
 from notifications.models import Reminder, ReminderKind
@@ -1076,14 +1077,14 @@ class QueueQuerySerializer(serializers.Serializer):
         required=False, max_length=100, help_text=_("Part of a reference or a company's name.")
     )
     sort = serializers.ChoiceField(
-        choices=["oldest", "newest", "deadline", "reference", "company"],
+        choices=list(QUEUE_SORTS),
         required=False,
         default="oldest",
     )
 
 
 class QueueRowSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["application", "revalidation"], source="row_kind")
+    kind = serializers.ChoiceField(choices=list(QUEUE_KINDS), source="row_kind")
     id = serializers.IntegerField(source="row_id")
     reference = serializers.CharField(source="row_reference")
     company = serializers.IntegerField(source="row_company_id")
@@ -1204,3 +1205,47 @@ class ItemRespondSerializer(serializers.Serializer):
 
 class ItemNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Registration (the portal's registration page, for machine clients) -----------------
+
+
+class RegisterSerializer(serializers.Serializer):
+    """The shape of the input only: the account service checks the rest (the address is
+    free, the password passes the validators) exactly as for the portal's page."""
+
+    email = serializers.EmailField(
+        max_length=254, help_text=_("You will sign in with this address.")
+    )
+    full_name = serializers.CharField(max_length=200)
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text=_("At least 8 characters; not a common password, not only digits."),
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=["en", "fr"],
+        required=False,
+        help_text=_(
+            "The language of the e-mails we send (default: the request's language, from "
+            "Accept-Language)."
+        ),
+    )
+
+
+class RegisteredSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text=_("The address the verification link was sent to."))
+    message = serializers.CharField()
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    uid = serializers.CharField(
+        max_length=64, help_text=_("The first part of the e-mailed link (after verify/).")
+    )
+    token = serializers.CharField(max_length=128, help_text=_("The second part of the link."))
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()

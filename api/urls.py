@@ -26,6 +26,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/verify-email/", views.VerifyEmailView.as_view(), name="verify-email"),
     path("mra/verify/", views.MraVerifyView.as_view(), name="mra-verify"),
     *router.urls,
 ]

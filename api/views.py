@@ -3,9 +3,11 @@ transition through the services. Interfaces only: parse, call, render."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
@@ -24,7 +26,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import services as account_services
@@ -55,8 +57,9 @@ from traders.selectors import (
 )
 from validations import services as validation_services
 from validations.documents import site_validation_report_filename, site_validation_report_render
-from validations.models import ActionPlanItem, ActionPlanItemEvidence, Finding, SiteValidation
+from validations.models import ActionPlanItem, Finding, SiteValidation
 from validations.selectors import (
+    action_plan_item_evidence_list_for,
     action_plan_list_for,
     finding_evidence_list_for,
     incident_list_for,
@@ -65,19 +68,24 @@ from validations.selectors import (
 
 from . import serializers as s
 from .base import AUTHENTICATION, AuthenticatedRequest, ResourceViewSet, transition
-from .filters import ApplicationFilter, MembershipFilter
+from .filters import ApplicationFilter, CompanyFilter, MembershipFilter
 from .permissions import MraVerifier
 from .schema import CONFLICT, ERROR_STATUSES, ApiAutoSchema, ErrorSerializer
 
 # --- Authentication ---------------------------------------------------------------------
 
 
-class TokenObtainView(APIView):
-    """Exchange an e-mail address and password for the API token of that user."""
+class CredentialFreeView(APIView):
+    """A call made before the caller has credentials (a token, an account): open to anyone,
+    and any credentials sent are ignored rather than checked."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     schema = ApiAutoSchema()
+
+
+class TokenObtainView(CredentialFreeView):
+    """Exchange an e-mail address and password for the API token of that user."""
 
     @extend_schema(request=AuthTokenSerializer, responses=s.TokenSerializer, auth=[])
     def post(self, request: Request) -> Response:
@@ -85,6 +93,93 @@ class TokenObtainView(APIView):
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
+
+
+# --- Registration -----------------------------------------------------------------------
+#
+# The portal's registration page for machine clients: the same account service, so the
+# same checks and the same answers (the page, too, says that an address is taken). The
+# e-mailed link opens the portal's verification page; a client that has the link's uid and
+# token may instead post them to verify-email/.
+
+
+class InvalidLink(exceptions.APIException):
+    """A verification link that is wrong, expired or used: bad input (400), not a state
+    conflict, whatever the service's error says."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "verification_invalid"
+
+
+class RegisterView(CredentialFreeView):
+    """Create an inactive trader account and e-mail the link that activates it."""
+
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "register"
+
+    # The service names the password field as the page does.
+    SERVICE_FIELDS = {"password1": "password"}
+
+    @extend_schema(
+        request=s.RegisterSerializer,
+        responses={201: s.RegisteredSerializer},
+        auth=[],
+        summary="Register a trader account",
+        description="As the portal's registration page: the account stays inactive until "
+        "the link e-mailed to the address is opened (or its uid and token are posted to "
+        "verify-email/). An address already in use is refused (400), as on the page.",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        verify_url = _link_template(request, "portal:verify_email", uidb64="", token="")
+        try:
+            user = account_services.user_register(
+                email=fields["email"],
+                full_name=fields["full_name"],
+                password=fields["password"],
+                preferred_language=fields.get("preferred_language")
+                or translation.get_language()
+                or "en",
+                verify_url=verify_url,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                {
+                    self.SERVICE_FIELDS.get(name, name): list(messages)
+                    for name, messages in error.message_dict.items()
+                }
+            ) from None
+        message = _(
+            "We sent a link to %(email)s. Open the link in the e-mail to confirm your "
+            "address and activate your account."
+        ) % {"email": user.email}
+        return Response({"email": user.email, "message": message}, status=status.HTTP_201_CREATED)
+
+
+class VerifyEmailView(CredentialFreeView):
+    """Activate the account a verification link was sent for."""
+
+    @extend_schema(
+        request=s.VerifyEmailSerializer,
+        responses=s.MessageSerializer,
+        auth=[],
+        summary="Confirm an e-mail address",
+        description="The uid and token of the e-mailed link (its last two parts). A link "
+        "that is wrong, expired or already used is refused (400, code "
+        "`verification_invalid`).",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.VerifyEmailSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            account_services.user_verify_email(
+                uidb64=data.validated_data["uid"], token=data.validated_data["token"]
+            )
+        except DomainError as error:
+            raise InvalidLink(detail=error.message, code=error.code) from None
+        return Response({"message": _("Your e-mail address is confirmed. You can now sign in.")})
 
 
 # --- Partner verification ---------------------------------------------------------------
@@ -219,6 +314,39 @@ def _int_or_404(value: str) -> int:
 
 def path_id(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def file_download_action(
+    path: str, *, url_name: str, ids: Mapping[str, str], summary: str, description: str
+) -> Callable[[_F], _F]:
+    """``GET <resource>/{id}/<path>/``: a stored file sent as it is (``file_response``).
+    ``path`` names its ids in braces (``items/{item_id}/evidence/{evidence_id}``); ``ids``
+    describes each for the schema. One place for the route, the negotiation that lets any
+    ``Accept`` through and the schema's file and error responses."""
+    url_path = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
+
+    def decorate(view: _F) -> _F:
+        routed = action(
+            detail=True,
+            methods=["get"],
+            url_path=url_path,
+            url_name=url_name,
+            filter_backends=[],
+            content_negotiation_class=FileNegotiation,
+        )(view)
+        described = extend_schema(
+            request=None,
+            responses=FILE_RESPONSES,
+            parameters=[path_id(name, text) for name, text in ids.items()],
+            summary=summary,
+            description=description,
+        )(routed)
+        return cast(_F, described)
+
+    return decorate
 
 
 # --- Companies --------------------------------------------------------------------------
@@ -420,21 +548,13 @@ class SecurityProfileActions(_ProfileActionsBase):
         )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=None,
-        responses=FILE_RESPONSES,
-        parameters=[path_id("evidence_id", "An evidence file of this security profile.")],
+    @file_download_action(
+        "security-profile/evidence/{evidence_id}",
+        url_name="evidence-download",
+        ids={"evidence_id": "An evidence file of this security profile."},
         summary="Download an evidence file",
         description="The file as uploaded, under its original name (404 for a file of "
         "another profile, or outside the caller's scope).",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"security-profile/evidence/(?P<evidence_id>[^/]+)",
-        url_name="evidence-download",
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
     )
     def evidence_download(
         self, request: Request, pk: str | None = None, evidence_id: str = ""
@@ -510,24 +630,16 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
             )
         )
 
-    @extend_schema(
-        request=None,
-        responses=FILE_RESPONSES,
-        parameters=[
-            path_id("request_id", "An information request of this application."),
-            path_id("file_id", "A file attached to its answer."),
-        ],
+    @file_download_action(
+        "information-requests/{request_id}/files/{file_id}",
+        url_name="information-file-download",
+        ids={
+            "request_id": "An information request of this application.",
+            "file_id": "A file attached to its answer.",
+        },
         summary="Download a file attached to an answer",
         description="The file as uploaded, under its original name (404 for a file of "
         "another request, or outside the caller's scope).",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"information-requests/(?P<request_id>[^/]+)/files/(?P<file_id>[^/]+)",
-        url_name="information-file-download",
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
     )
     def information_file_download(
         self, request: Request, pk: str | None = None, request_id: str = "", file_id: str = ""
@@ -697,6 +809,7 @@ class MembershipViewSet(ResourceViewSet):
 
 class ChangeNoticeViewSet(ResourceViewSet):
     serializer_class = s.ChangeNoticeSerializer
+    filterset_class = CompanyFilter
 
     def scoped(self) -> models.QuerySet[Any]:
         return change_notice_list_for(user=self.request.user)
@@ -776,6 +889,7 @@ class ChangeNoticeViewSet(ResourceViewSet):
 
 class SiteValidationViewSet(ResourceViewSet):
     serializer_class = s.SiteValidationSerializer
+    filterset_class = CompanyFilter
 
     def scoped(self) -> models.QuerySet[Any]:
         return site_validation_list_for(user=self.request.user).prefetch_related(
@@ -896,24 +1010,16 @@ class SiteValidationViewSet(ResourceViewSet):
         )
         return Response(s.FindingEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=None,
-        responses=FILE_RESPONSES,
-        parameters=[
-            path_id("finding_id", "A finding of this validation."),
-            path_id("evidence_id", "A picture or document of this finding."),
-        ],
+    @file_download_action(
+        "findings/{finding_id}/evidence/{evidence_id}",
+        url_name="finding-evidence-download",
+        ids={
+            "finding_id": "A finding of this validation.",
+            "evidence_id": "A picture or document of this finding.",
+        },
         summary="Download a finding's picture or document",
         description="The file as uploaded, under its original name; officers and managers "
         "only (403 for a trader, 404 for a file of another finding).",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"findings/(?P<finding_id>[^/]+)/evidence/(?P<evidence_id>[^/]+)",
-        url_name="finding-evidence-download",
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
     )
     def finding_evidence_download(
         self, request: Request, pk: str | None = None, finding_id: str = "", evidence_id: str = ""
@@ -926,6 +1032,7 @@ class SiteValidationViewSet(ResourceViewSet):
 
 class ActionPlanViewSet(ResourceViewSet):
     serializer_class = s.ActionPlanSerializer
+    filterset_class = CompanyFilter
 
     def scoped(self) -> models.QuerySet[Any]:
         return action_plan_list_for(user=self.request.user).prefetch_related("items__evidence")
@@ -1061,30 +1168,22 @@ class ActionPlanViewSet(ResourceViewSet):
             **self.parse(s.ActionPlanExtendSerializer),
         )
 
-    @extend_schema(
-        request=None,
-        responses=FILE_RESPONSES,
-        parameters=[
-            path_id("item_id", "A measure of this plan."),
-            path_id("evidence_id", "A file of the member's answer on this measure."),
-        ],
+    @file_download_action(
+        "items/{item_id}/evidence/{evidence_id}",
+        url_name="item-evidence-download",
+        ids={
+            "item_id": "A measure of this plan.",
+            "evidence_id": "A file of the member's answer on this measure.",
+        },
         summary="Download a file of a measure's answer",
         description="The file as uploaded, under its original name (404 for a file of "
         "another measure, or outside the caller's scope).",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"items/(?P<item_id>[^/]+)/evidence/(?P<evidence_id>[^/]+)",
-        url_name="item-evidence-download",
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
     )
     def item_evidence_download(
         self, request: Request, pk: str | None = None, item_id: str = "", evidence_id: str = ""
     ) -> FileResponse:
         item = self._item(item_id)
-        files = scope_for(ActionPlanItemEvidence, user=request.user).filter(item=item)
+        files = action_plan_item_evidence_list_for(user=request.user).filter(item=item)
         return file_response(get_object_or_404(files, pk=evidence_id))
 
 
@@ -1093,6 +1192,7 @@ class ActionPlanViewSet(ResourceViewSet):
 
 class IncidentViewSet(ResourceViewSet):
     serializer_class = s.IncidentSerializer
+    filterset_class = CompanyFilter
 
     def scoped(self) -> models.QuerySet[Any]:
         return incident_list_for(user=self.request.user)
@@ -1124,6 +1224,7 @@ class IncidentViewSet(ResourceViewSet):
 
 class RevalidationViewSet(SecurityProfileActions, ResourceViewSet):
     serializer_class = s.RevalidationSerializer
+    filterset_class = CompanyFilter
 
     def scoped(self) -> models.QuerySet[Any]:
         return revalidation_list_for(user=self.request.user).select_related("profile")

@@ -197,6 +197,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "partner": env.str("API_THROTTLE_PARTNER", default="120/min"),
+        # Registration sends an e-mail: per address (IP), far below the anonymous rate.
+        "register": env.str("API_THROTTLE_REGISTER", default="20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

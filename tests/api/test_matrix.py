@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.dates import agency_today
+from core.services import email_verification_token
 from notifications.models import Notification, Reminder, ReminderKind
 from tests.factories import (
     SiteFactory,
@@ -225,6 +228,23 @@ def _failed_reminder(c: dict) -> dict:
             status=Reminder.Status.FAILED,
             last_error="SMTPServerDisconnected: gone",
         )
+    }
+
+
+def _unverified(c: dict) -> dict:
+    """A registered account waiting for its e-mail link: the link's two parts."""
+    user = UserFactory(email=f"waiting{next(_numbers)}@example.com", is_active=False)
+    return {
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": email_verification_token.make_token(user),
+    }
+
+
+def _registrant(x: dict) -> dict:
+    return {
+        "email": f"registrant{next(_numbers)}@example.com",
+        "full_name": "New Trader",
+        "password": "Harbour-gate-2026",
     }
 
 
@@ -1001,6 +1021,16 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         "/mra/verify/?member_number={number}",
         None,
         (401, 403, 403, 200, 200, 200),
+    ),
+    # Registration: no credentials needed, none used (a token is ignored, not refused)
+    ("auth.register", _none, "post", "/auth/register/", _registrant, (201,) * 6),
+    (
+        "auth.verify-email",
+        _unverified,
+        "post",
+        "/auth/verify-email/",
+        lambda x: {"uid": x["uid"], "token": x["token"]},
+        (200,) * 6,
     ),
 ]
 
