@@ -470,11 +470,6 @@ class TokenSerializer(serializers.Serializer):
 # --- Inputs -----------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text=_("The user's e-mail address."))
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-
 class CodeRelatedField(serializers.SlugRelatedField):
     """A lookup by code that refuses a NUL character before it reaches the database
     (PostgreSQL cannot compare such a string: it would be a 500, not a 400)."""

@@ -73,8 +73,9 @@ class FilterForm(forms.Form):
         french = (translation.get_language() or "en").startswith("fr")
         choice_field(self, "business_type").choices = anything + [
             (code, name_fr if french else name_en)
-            for code, name_en, name_fr in choices["business_types"]
+            for code, name_en, name_fr, _pk in choices["business_types"]
         ]
+        self.business_type_pks = {code: pk for code, _en, _fr, pk in choices["business_types"]}
         choice_field(self, "officer").choices = anything + [
             (str(pk), name) for pk, name in choices["officers"]
         ]
@@ -89,6 +90,8 @@ class FilterForm(forms.Form):
             country=(data["country"] or "").upper(),
             province=(data["province"] or "").strip().upper(),
             officer=data["officer"],
+            # Read with the options already: the selectors need not look it up again.
+            business_type_pk=self.business_type_pks.get(data["business_type"]),
         )
 
 

@@ -173,11 +173,12 @@ def _narrow(
 
 
 def filter_choices() -> dict[str, Any]:
-    """The options of the filter form: programmes, business types, officers (two queries)."""
+    """The options of the filter form: programmes, business types (code, English and French
+    names, id), officers (two queries)."""
     return {
         "programmes": Programme.choices,
         "business_types": list(
-            BusinessType.objects.order_by("code").values_list("code", "name_en", "name_fr")
+            BusinessType.objects.order_by("code").values_list("code", "name_en", "name_fr", "pk")
         ),
         "officers": list(
             User.objects.filter(role__in=[Role.OFFICER, Role.MANAGER], is_active=True)
