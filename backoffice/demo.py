@@ -62,6 +62,7 @@ from traders.models import (
     BusinessType,
     ChangeNotice,
     Company,
+    CompanyBusinessTypesCopy,
     CompanyUser,
     EvidenceFile,
     InformationAnswerFile,
@@ -72,6 +73,7 @@ from traders.models import (
     Requirement,
     SecurityProfile,
     Site,
+    business_types_key,
 )
 from traders.selectors import catalogue_current
 from traders.services import EVIDENCE_CONTENT_TYPES
@@ -797,6 +799,7 @@ _AUDIT_COLUMNS = (
     "from_state",
     "to_state",
     "note",
+    "company_business_types",
 )
 # Insert order: a model after every model it points to.
 _INSERT_ORDER = (
@@ -2742,6 +2745,12 @@ class _Seeder:
             self._count(through, len(pairs))
             rows += len(pairs)
         reprs: dict[int, str] = {}
+        # Each company's business types, as the events record them (business_types_key).
+        company_types: dict[int, set[int]] = defaultdict(set)
+        for through, _left, _right, a, c in b.links:
+            if through is Company.business_types.through:
+                company_types[a.pk].add(c.pk)
+        type_keys = {pk: business_types_key(ids) for pk, ids in company_types.items()}
         events = []
         for obj, company, when, actor, action, from_state, to_state, note in b.events:
             text = reprs.get(id(obj))
@@ -2760,6 +2769,10 @@ class _Seeder:
                     from_state,
                     to_state,
                     note,
+                    # Only an object that keeps a copy (as core.audit.audit_record does).
+                    type_keys.get(company.pk, "")
+                    if isinstance(obj, CompanyBusinessTypesCopy)
+                    else "",
                 )
             )
         self._write_rows(AuditEvent, _AUDIT_COLUMNS, events)

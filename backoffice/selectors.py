@@ -21,7 +21,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Extract
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
@@ -402,6 +401,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "paths": {"company": "company_id", "programme": None, "officer": None},
         "related": ("actor",),
         "order": ("occurred_at", "id"),
+        # The types the company had when the decision was taken (core.audit.audit_record).
+        "business_types": "company_business_types",
     },
 }
 
@@ -452,11 +453,14 @@ def dashboard_list(
 
 
 class Median(models.Aggregate):
-    """The median (PostgreSQL's percentile_cont). Elsewhere (SQLite in development) None."""
+    """The median of a date-time (PostgreSQL's percentile_disc: the middle value, the lower
+    of the two middle ones for an even count; sorting the date-times themselves costs a
+    third of sorting their epochs, which percentile_cont would need). Elsewhere (SQLite in
+    development) None."""
 
-    function = "percentile_cont"
+    function = "percentile_disc"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = models.FloatField()
+    output_field = models.DateTimeField()
 
     # Aggregate's own signature (the stubs type it over Func's, ignoring the override too).
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # noqa: ANN401
@@ -498,7 +502,7 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
         .annotate(
             count=models.Count("*"),  # "*": the (state, state_changed_at) index suffices
             oldest=models.Min("state_changed_at"),
-            median=Median(Extract("state_changed_at", "epoch")),
+            median=Median("state_changed_at"),
         )
     }
     pipeline = []
@@ -513,9 +517,7 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
                 "label": A(state).label,
                 "count": row.get("count", 0),
                 "oldest_days": (now - oldest).days if oldest else None,
-                "median_days": int((now.timestamp() - median) // 86400)
-                if median is not None
-                else None,
+                "median_days": (now - median).days if median is not None else None,
             }
         )
 
@@ -546,44 +548,48 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
 def _membership_figures(
     filters: Filters, today: dt.date
 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    """One query over memberships: the size of each membership list of the dashboard, and
+    """Two queries over memberships: the size of each membership list of the dashboard, and
     the active memberships expiring per month over the next 24 months (from today).
 
-    The memberships are counted per state and day of expiry (the expiry index read in
-    order, no date arithmetic per row: truncating 30,000 dates to their month cost more
-    than reading them), with, per day, those that have no revalidation in progress among
-    the ones the "not started" list selects (its own condition). Each expiry figure is
-    then the sum over the days of its list's window (``_expiring``: from today to today
-    plus the window, both included), and the chart the sum per month."""
+    The active memberships expiring from today on are counted per day of expiry (an
+    index-only scan of ``membership_active_expiry``, already in order; truncating 30,000
+    dates to their month cost more than reading them); each expiry figure is the sum over
+    the days of its list's window (``_expiring``: from today to today plus the window, both
+    included), and the chart the sum per month. The lapsed memberships and the revalidations
+    not started are conditional counts over their lists' own conditions."""
     months = _month_starts(today.replace(day=1), EXPIRY_CHART_MONTHS)
     end = _month_starts(months[-1], 2)[1]
-    not_started = LISTS["revalidations-not-started"].condition(today, {})
-    rows = (
+    per_day = (
         _base("memberships", filters)
-        # Every figure's rows: the not-started ones expire before the horizon, before ``end``.
-        .filter(
-            models.Q(state=Membership.State.ACTIVE, expires_on__lt=end)
-            | models.Q(state=Membership.State.LAPSED)
-        )
+        .filter(state=Membership.State.ACTIVE, expires_on__gte=today, expires_on__lt=end)
         .order_by()
-        .values_list("state", "expires_on")
-        .annotate(n=models.Count("*"), not_started=models.Count("pk", filter=not_started))
+        .values_list("expires_on")
+        .annotate(n=models.Count("*"))
     )
-    counts = dict.fromkeys(
-        [f"expiring-{d}" for d in EXPIRY_WINDOWS] + ["lapsed", "revalidations-not-started"], 0
-    )
+    counts = {f"expiring-{d}": 0 for d in EXPIRY_WINDOWS}
     last_day = {days: today + dt.timedelta(days=days) for days in EXPIRY_WINDOWS}
     per_month: dict[dt.date, int] = {}
-    for state, expires_on, n, without_cycle in rows:
-        counts["revalidations-not-started"] += without_cycle
-        if state == Membership.State.LAPSED:
-            counts["lapsed"] += n
-        elif expires_on is not None and expires_on >= today:
-            for days, last in last_day.items():
-                if expires_on <= last:
-                    counts[f"expiring-{days}"] += n
-            month = expires_on.replace(day=1)
-            per_month[month] = per_month.get(month, 0) + n
+    for expires_on, n in per_day:
+        for days, last in last_day.items():
+            if expires_on <= last:
+                counts[f"expiring-{days}"] += n
+        month = expires_on.replace(day=1)
+        per_month[month] = per_month.get(month, 0) + n
+    conditions = {
+        key: LISTS[key].condition(today, {}) for key in ("lapsed", "revalidations-not-started")
+    }
+    union = conditions["lapsed"] | conditions["revalidations-not-started"]
+    others = (
+        _base("memberships", filters)
+        .filter(union)
+        .aggregate(
+            **{
+                key.replace("-", "_"): models.Count("pk", filter=condition)
+                for key, condition in conditions.items()
+            }
+        )
+    )
+    counts |= {key: others[key.replace("-", "_")] for key in conditions}
     expiries = [{"month": m, "param": f"{m:%Y-%m}", "count": per_month.get(m, 0)} for m in months]
     return counts, expiries
 

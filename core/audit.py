@@ -23,8 +23,12 @@ def audit_record(
     note: str = "",
     company_id: int | None = None,
 ) -> AuditEvent:
+    own_company = getattr(obj, "company_id", None)
     if company_id is None:
-        company_id = getattr(obj, "company_id", None)
+        company_id = own_company
+    # The object's copy of its company's business types, when it keeps one (applications,
+    # memberships, revalidation cycles, action plans) and the event is its company's.
+    types = getattr(obj, "company_business_types", "") if company_id == own_company else ""
     return AuditEvent.objects.create(
         actor=actor,
         actor_role=actor.role if actor is not None else "system",
@@ -36,6 +40,7 @@ def audit_record(
         from_state=from_state or "",
         to_state=to_state or "",
         note=note or "",
+        company_business_types=types or "",
     )
 
 

@@ -112,8 +112,9 @@ def figure(found: list[tuple[str, str, int]], key: str, *parts: str) -> tuple[st
 def test_business_type_figures_follow_the_data_at_once(seeded, manager_client, manager):
     """No summary, no cache: an application validated and a membership certified a moment
     ago count at once under their company's business type, and a company that changes its
-    business types moves between the filtered figures (decisions count under the types the
-    company has now)."""
+    business types moves between the filtered figures. A decision already taken stays
+    counted under the types the company had when it was taken (the audit trail records
+    them); the next one counts under the new types."""
     month = f"month={agency_today():%Y-%m}"
     rail = reverse("backoffice:dashboard") + "?programme=PIP&business_type=rail_carrier"
     importer = reverse("backoffice:dashboard") + "?programme=PIP&business_type=importer"
@@ -143,8 +144,17 @@ def test_business_type_figures_follow_the_data_at_once(seeded, manager_client, m
         actor=manager,
         business_types=[BusinessType.objects.get(code="importer")],
     )
-    assert counts(rail) == rail_before
+    # The validated application moves; the certification taken as a rail carrier stays.
+    assert counts(rail) == (rail_before[0] + 1, rail_before[1])
+    assert counts(importer) == (importer_before[0], importer_before[1] + 1)
+
+    # A new certification (in CSA: the decisions are not filtered by programme).
+    make_membership(company=company, manager=manager, programme="CSA")
+    assert counts(rail) == (rail_before[0] + 1, rail_before[1])
     assert counts(importer) == (importer_before[0] + 1, importer_before[1] + 1)
+    found = figures_on(manager_client, importer)
+    url, count = figure(found, "decisions", "action=certify", month)
+    assert list_count(manager_client, url) == count
 
 
 def test_csv_export_has_the_lists_rows(seeded, manager_client):

@@ -7,6 +7,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -120,8 +121,8 @@ def test_the_task_marks_any_other_error_failed(
     company, people, monkeypatch, django_capture_on_commit_callbacks
 ):
     reminder = Reminder.objects.create(
-        content_type_id=1,
-        object_id=1,
+        content_type=ContentType.objects.get_for_model(company),
+        object_id=company.pk,
         kind="no_such_kind",
         milestone="x",
         due_on=dt.date(2027, 1, 1),

@@ -5,10 +5,12 @@ dashboard filtered by a business type never counts a company under a type it has
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from backoffice import selectors
 from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
+from core.models import AuditEvent
 from revalidation.models import RevalidationCycle
 from tests.factories import CompanyFactory, make_application, make_membership, trader_of
 from tests.revalidation.factories import make_cycle
@@ -125,4 +127,38 @@ def test_the_seeded_demo_rows_carry_their_company_types():
         ):
             assert copy == expected[company_id], (model.__name__, company_id)
             checked += 1
+    assert checked > 30
+
+
+def test_decisions_record_the_types_the_company_had(manager):
+    """The audit trail keeps the types of the moment: a later change leaves them."""
+    company = CompanyFactory()
+    company.business_types.set(_types("exporter"))
+    membership = make_membership(company=company)
+    certified = AuditEvent.objects.get(
+        action="certify", content_type=ContentType.objects.get_for_model(Application)
+    )
+    assert certified.company_business_types == _key("exporter")
+
+    company.business_types.set(_types("customs_broker"))
+    services.membership_suspend(membership=membership, actor=manager, reason="Audit.")
+
+    certified.refresh_from_db()
+    assert certified.company_business_types == _key("exporter")
+    suspended = AuditEvent.objects.get(action="suspend")
+    assert suspended.company_business_types == _key("customs_broker")
+
+
+def test_the_seeded_decisions_carry_their_company_types():
+    demo_seed(companies=30, full_profiles=0)
+    expected = {
+        company.pk: business_types_key(t.pk for t in company.business_types.all())
+        for company in Company.objects.prefetch_related("business_types")
+    }
+    kinds = [ContentType.objects.get_for_model(model) for model in business_type_copies()]
+    events = AuditEvent.objects.filter(content_type__in=kinds, company_id__isnull=False)
+    checked = 0
+    for company_id, copy in events.values_list("company_id", "company_business_types"):
+        assert copy == expected[company_id]
+        checked += 1
     assert checked > 30
