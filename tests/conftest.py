@@ -5,7 +5,7 @@ rather than skips when the database is not PostgreSQL."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import import_module
 
 import pytest
@@ -24,6 +24,78 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres"):
             item.fixturenames.append("_require_postgres")
+
+
+def _serialized_rollback(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback")) or (
+        "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A test with serialized rollback starts by loading the snapshot of the test database
+    taken when it was set up, content types included. A transactional test without it ends
+    with a flush that re-creates the content types under new ids (post_migrate), and the
+    snapshot's rows then collide with them (IntegrityError on django_content_type). So
+    empty the database first, without post_migrate, as Django's own flush after a
+    serialized-rollback test does."""
+    if _serialized_rollback(item):
+        _flush_for_the_snapshot(item.config)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A test with serialized rollback ends with a flush without post_migrate: no content
+    types are left, yet the cache (shared by the whole process) still holds their ids, and
+    the next test would link rows to ids that no longer exist. Put them back as the flush
+    after any other transactional test does."""
+    try:
+        return (yield)
+    finally:
+        if _serialized_rollback(item):
+            _with_test_databases(item.config, _recreate_content_types)
+
+
+def _flush_for_the_snapshot(config: pytest.Config) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    def flush(alias: str) -> None:
+        from django.core.management import call_command
+
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=alias,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+        )
+
+    _with_test_databases(config, flush)
+    ContentType.objects.clear_cache()  # the ids will be the snapshot's
+
+
+def _recreate_content_types(alias: str) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=alias)
+
+
+def _with_test_databases(config: pytest.Config, action: Callable[[str], None]) -> None:
+    """``action(alias)`` on each test database set up with a snapshot (none before the
+    session's first database test: the database is then as its migrations left it)."""
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            if hasattr(connections[alias], "_test_serialized_contents"):
+                action(alias)
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +122,12 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
             request.getfixturevalue("db")
         else:
             return
+    ensure_reference_data()
+
+
+def ensure_reference_data() -> None:
+    """Load the reference data of the migrations (business types, the PIP 2024 catalogue)
+    if a transactional test emptied the database."""
     from django.apps import apps as django_apps
 
     from traders.models import BusinessType, CatalogueVersion
