@@ -62,7 +62,7 @@ from traders.models import (
     BusinessType,
     ChangeNotice,
     Company,
-    CompanyBusinessTypesCopy,
+    CompanyCopy,
     CompanyUser,
     EvidenceFile,
     InformationAnswerFile,
@@ -77,7 +77,7 @@ from traders.models import (
 )
 from traders.selectors import catalogue_current
 from traders.services import EVIDENCE_CONTENT_TYPES
-from traders.signals import company_business_types_sync
+from traders.signals import company_copies_sync
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
@@ -800,6 +800,8 @@ _AUDIT_COLUMNS = (
     "to_state",
     "note",
     "company_business_types",
+    "company_country",
+    "company_province",
 )
 # Insert order: a model after every model it points to.
 _INSERT_ORDER = (
@@ -999,9 +1001,9 @@ class _Seeder:
                     for i in range(size):
                         self._company(done + i, demo=demo_company and i == 0)
                     rows = self._flush()
-                    # The copies of each company's business types on its rows (the
+                    # The copies of each company's business types and place on its rows (the
                     # rows were written in bulk, without their save()).
-                    company_business_types_sync(
+                    company_copies_sync(
                         company_ids=[c.pk for c in self.batch.rows.get(Company, ())]
                     )
                 done += size
@@ -2770,9 +2772,11 @@ class _Seeder:
                     to_state,
                     note,
                     # Only an object that keeps a copy (as core.audit.audit_record does).
-                    type_keys.get(company.pk, "")
-                    if isinstance(obj, CompanyBusinessTypesCopy)
-                    else "",
+                    *(
+                        (type_keys.get(company.pk, ""), company.country, company.province)
+                        if isinstance(obj, CompanyCopy)
+                        else ("", "", "")
+                    ),
                 )
             )
         self._write_rows(AuditEvent, _AUDIT_COLUMNS, events)

@@ -107,35 +107,35 @@ class _Probe(models.Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
-def _company_match(filters: Filters, path: str, copy: str | None = None) -> models.Q:
+def _company_match(filters: Filters, path: str, copy: bool = False) -> models.Q:
     """The row's company (reached through ``path``) matches the company filters.
 
-    The business type, on a row that carries a copy of its company's business types
-    (``copy``, see ``traders.models.CompanyBusinessTypesCopy``): a test on the row itself,
-    ``|<type id>|`` in the copy, made on the rows the date window reads (no join).
+    On a row that carries a copy of its company's business types and place (``copy``: see
+    ``traders.models.CompanyCopy`` and the audit events' copy), a test on the row itself:
+    ``|<type id>|`` in the copy of the types, the copied country and province. PostgreSQL
+    reads the date window from its index and checks each row it reads, no join.
 
-    The place: a correlated probe, so that PostgreSQL starts from the list's own index (the
-    date window) and checks each row's company by its primary key, not the other way round
-    (there is no index on the place).
-
-    The business type on other rows (audit events: decisions): ``company IN (the companies
-    of the type)``, a semi-join on the type's id (a literal, see ``Filters.business_type_pk``), which PostgreSQL plans per query from
-    the sizes it knows: a hash of the type's companies when the window is large (the 30,000
-    decisions of a year, read from ``audit_action_time_company`` with their company), a
-    lookup per row in the ``(company_id, businesstype_id)`` unique index when it is small, a
-    few hundred lookups when the type is rare. A correlated probe here cost about 30 us a
-    row on the whole window whatever the type."""
+    Elsewhere, the place: a correlated probe, so that PostgreSQL starts from the list's own
+    index and checks each row's company by its primary key (there is no index on the place).
+    The business type: ``company IN (the companies of the type)``, a semi-join on the type's
+    id (a literal, see ``Filters.business_type_pk``)."""
     condition = models.Q()
-    if filters.country or filters.province:
+    if copy:
+        if filters.country:
+            condition &= models.Q(company_country=filters.country)
+        if filters.province:
+            condition &= models.Q(company_province=filters.province)
+        if filters.business_type and filters.business_type_pk is not None:
+            pk = filters.business_type_pk
+            return condition & models.Q(company_business_types__contains=f"|{pk}|")
+    elif filters.country or filters.province:
         companies = Company.objects.filter(pk=models.OuterRef(path))
         if filters.country:
             companies = companies.filter(country=filters.country)
         if filters.province:
             companies = companies.filter(province=filters.province)
         condition &= models.Q(_Probe(companies))
-    if filters.business_type and copy and filters.business_type_pk is not None:
-        condition &= models.Q(**{f"{copy}__contains": f"|{filters.business_type_pk}|"})
-    elif filters.business_type:
+    if filters.business_type:
         through = Company.business_types.through.objects
         if filters.business_type_pk is not None:
             typed = through.filter(businesstype_id=filters.business_type_pk)
@@ -157,12 +157,12 @@ def _narrow(
     programme: str | None,
     officer: str | None,
     programme_contains: bool = False,
-    business_types: str | None = None,
+    copy: bool = False,
 ) -> models.QuerySet[Any]:
     """Apply ``filters`` to ``qs`` through the named paths to the company, the programme and
     the assigned officer (None: the filter does not apply to this list)."""
     if filters.company_filtered:
-        qs = qs.filter(_company_match(filters, company, business_types))
+        qs = qs.filter(_company_match(filters, company, copy))
     if filters.programme and programme is not None:
         lookup = f"{programme}__contains" if programme_contains else programme
         qs = qs.filter(**{lookup: filters.programme})
@@ -364,7 +364,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "paths": {"company": "company_id", "programme": "programme", "officer": "assigned_officer"},
         "related": ("company", "assigned_officer"),
         "order": ("expires_on", "id"),
-        "business_types": "company_business_types",
+        "copy": True,
     },
     "revalidations": {
         "model": RevalidationCycle,
@@ -375,7 +375,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("due_on", "id"),
-        "business_types": "company_business_types",
+        "copy": True,
     },
     "plans": {
         "model": ActionPlan,
@@ -386,7 +386,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("deadline", "id"),
-        "business_types": "company_business_types",
+        "copy": True,
     },
     "applications": {
         "model": Application,
@@ -394,7 +394,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "programme_contains": True,  # "PIP+CSA" applies to both
         "related": ("company", "assigned_officer"),
         "order": ("state_changed_at", "id"),
-        "business_types": "company_business_types",
+        "copy": True,
     },
     "decisions": {
         "model": AuditEvent,
@@ -402,7 +402,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "related": ("actor",),
         "order": ("occurred_at", "id"),
         # The types the company had when the decision was taken (core.audit.audit_record).
-        "business_types": "company_business_types",
+        "copy": True,
     },
 }
 
@@ -421,7 +421,7 @@ def _base(kind: str, filters: Filters) -> models.QuerySet[Any]:
         programme=paths["programme"],
         officer=paths["officer"],
         programme_contains=spec.get("programme_contains", False),
-        business_types=spec.get("business_types"),
+        copy=spec.get("copy", False),
     )
 
 

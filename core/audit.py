@@ -26,9 +26,14 @@ def audit_record(
     own_company = getattr(obj, "company_id", None)
     if company_id is None:
         company_id = own_company
-    # The object's copy of its company's business types, when it keeps one (applications,
-    # memberships, revalidation cycles, action plans) and the event is its company's.
-    types = getattr(obj, "company_business_types", "") if company_id == own_company else ""
+    # The object's copy of its company's business types and place, when it keeps one
+    # (applications, memberships, revalidation cycles, action plans) and the event is its
+    # company's.
+    copied = company_id == own_company
+    copy = {
+        name: (getattr(obj, name, "") if copied else "") or ""
+        for name in ("company_business_types", "company_country", "company_province")
+    }
     return AuditEvent.objects.create(
         actor=actor,
         actor_role=actor.role if actor is not None else "system",
@@ -40,7 +45,7 @@ def audit_record(
         from_state=from_state or "",
         to_state=to_state or "",
         note=note or "",
-        company_business_types=types or "",
+        **copy,
     )
 
 

@@ -154,11 +154,15 @@ class AuditEvent(models.Model):
     from_state = models.CharField(_("from state"), max_length=40, blank=True)
     to_state = models.CharField(_("to state"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # The company's business types when the event was recorded (traders'
-    # CompanyBusinessTypesCopy of the object, ``|3|7|``): the dashboard counts a decision under
-    # the types the company had when it was taken, and filters by a type without a join.
+    # The company's business types and place when the event was recorded (traders'
+    # CompanyCopy of the object, types as ``|3|7|``): the dashboard counts a decision under
+    # the types and place the company had when it was taken, and filters without a join.
     company_business_types = models.CharField(
         _("company's business types"), max_length=200, blank=True, default=""
+    )
+    company_country = models.CharField(_("company's country"), max_length=2, blank=True, default="")
+    company_province = models.CharField(
+        _("company's province or state"), max_length=40, blank=True, default=""
     )
 
     objects = AuditEventQuerySet.as_manager()
@@ -174,7 +178,12 @@ class AuditEvent(models.Model):
             # place checks each event's company): an index-only scan, no heap fetch.
             models.Index(
                 fields=["action", "content_type", "occurred_at"],
-                include=["company_id", "company_business_types"],
+                include=[
+                    "company_id",
+                    "company_business_types",
+                    "company_country",
+                    "company_province",
+                ],
                 name="audit_decisions_covering",
             ),
         ]

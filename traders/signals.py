@@ -1,6 +1,8 @@
-"""Keeps the copies of each company's business types (``CompanyBusinessTypesCopy``) in step
-with the company: whenever ``Company.business_types`` changes, whoever changes it (the
-services, the admin, the shell), the company's rows are updated in the same transaction."""
+"""Keeps the copies of each company's business types and place (``CompanyCopy``) in step
+with the company: whenever ``Company.business_types`` changes or a company is saved,
+whoever does it (the services, the admin, the shell), the company's rows are updated in the
+same transaction. (``QuerySet.update`` on companies sends no signal: call
+``company_copies_sync`` after one.)"""
 
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from .models import Company, CompanyBusinessTypesCopy, business_types_key
+from .models import Company, CompanyCopy, business_types_key
 
 CHUNK = 900  # ids per IN list (SQLite's older limit on parameters is 999)
 
@@ -23,7 +25,7 @@ def business_type_copies() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if issubclass(model, CompanyBusinessTypesCopy) and not model._meta.abstract
+        if issubclass(model, CompanyCopy) and not model._meta.abstract
     ]
 
 
@@ -32,9 +34,10 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def company_business_types_sync(*, company_ids: Iterable[int]) -> None:
-    """Write each company's current business types onto its rows (one UPDATE per model
-    and distinct set of types: a handful, whatever the number of companies)."""
+def company_copies_sync(*, company_ids: Iterable[int]) -> None:
+    """Write each company's current business types and place onto its rows: per model,
+    one UPDATE per distinct set of types (a handful, whatever the number of companies) and
+    one per chunk of companies for the place (read from the company by a subquery)."""
     ids = sorted(set(company_ids))
     types: dict[int, set[int]] = {pk: set() for pk in ids}
     links = Company.business_types.through.objects
@@ -46,12 +49,33 @@ def company_business_types_sync(*, company_ids: Iterable[int]) -> None:
     by_key: dict[str, list[int]] = defaultdict(list)
     for company_id, type_ids in types.items():
         by_key[business_types_key(type_ids)].append(company_id)
+    company = Company.objects.filter(pk=models.OuterRef("company_id"))
     for model in business_type_copies():
         for key, companies in by_key.items():
             for chunk in _chunks(companies):
                 model._default_manager.filter(company_id__in=chunk).exclude(
                     company_business_types=key
                 ).update(company_business_types=key)
+        for chunk in _chunks(ids):
+            model._default_manager.filter(company_id__in=chunk).update(
+                company_country=models.Subquery(company.values("country")[:1]),
+                company_province=models.Subquery(company.values("province")[:1]),
+            )
+
+
+def _company_place_sync(company: Company) -> None:
+    for model in business_type_copies():
+        model._default_manager.filter(company_id=company.pk).exclude(
+            company_country=company.country, company_province=company.province
+        ).update(company_country=company.country, company_province=company.province)
+
+
+@receiver(post_save, sender=Company)
+def _company_saved(sender: Any, instance: Company, created: bool, **kwargs: Any) -> None:  # noqa: ANN401
+    update_fields = kwargs.get("update_fields")
+    if created or (update_fields is not None and not {"country", "province"} & set(update_fields)):
+        return
+    _company_place_sync(instance)
 
 
 @receiver(m2m_changed, sender=Company.business_types.through)
@@ -65,12 +89,12 @@ def _business_types_changed(
 ) -> None:
     if not reverse:  # a company's types changed
         if action in ("post_add", "post_remove", "post_clear"):
-            company_business_types_sync(company_ids=[instance.pk])
+            company_copies_sync(company_ids=[instance.pk])
         return
     # A business type's companies changed (``business_type.companies.add(...)``).
     if action == "pre_clear":
         instance._companies_cleared = list(instance.companies.values_list("pk", flat=True))
     elif action in ("post_add", "post_remove"):
-        company_business_types_sync(company_ids=pk_set or ())
+        company_copies_sync(company_ids=pk_set or ())
     elif action == "post_clear":
-        company_business_types_sync(company_ids=getattr(instance, "_companies_cleared", ()))
+        company_copies_sync(company_ids=getattr(instance, "_companies_cleared", ()))

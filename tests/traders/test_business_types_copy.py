@@ -1,5 +1,5 @@
 """The copy of a company's business types on the rows the dashboard counts
-(``CompanyBusinessTypesCopy``) follows the company, whatever changes its types, so that the
+(``CompanyCopy``) follows the company, whatever changes its types, so that the
 dashboard filtered by a business type never counts a company under a type it has left."""
 
 from __future__ import annotations
@@ -162,3 +162,29 @@ def test_the_seeded_decisions_carry_their_company_types():
         assert copy == expected[company_id]
         checked += 1
     assert checked > 30
+
+
+def test_the_place_follows_the_company_and_decisions_keep_theirs(manager):
+    company = _company_with_rows("importer")
+    signer = trader_of(company)
+    assert {(m.company_country, m.company_province) for m in Membership.objects.all()} == {
+        ("CA", "ON")
+    }
+    quebec = Filters(province="QC")
+    ontario = Filters(province="ON")
+    assert selectors.dashboard_list(key="plans-open", filters=ontario)[1].count() == 1
+
+    services.company_update(company=company, actor=signer, province="QC")
+
+    for model in business_type_copies():
+        assert set(
+            model._default_manager.filter(company=company).values_list(
+                "company_country", "company_province"
+            )
+        ) == {("CA", "QC")}, model.__name__
+    assert selectors.dashboard_list(key="plans-open", filters=ontario)[1].count() == 0
+    assert selectors.dashboard_list(key="plans-open", filters=quebec)[1].count() == 1
+    certified = AuditEvent.objects.get(
+        action="certify", content_type=ContentType.objects.get_for_model(Application)
+    )
+    assert (certified.company_country, certified.company_province) == ("CA", "ON")

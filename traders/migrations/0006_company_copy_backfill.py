@@ -1,10 +1,9 @@
-"""Fills the copies of each company's business types (CompanyBusinessTypesCopy) on the rows
-that exist, and indexes the companies of a business type by type (the dashboard's decisions,
-filtered by a type, read the type's companies from this index alone)."""
+"""Fills the copies of each company's business types and place (CompanyCopy) on the rows
+that exist, and indexes the companies of a business type by type."""
 
 from collections import defaultdict
 
-from django.db import migrations
+from django.db import migrations, models
 
 COPIES = (
     ("traders", "Application"),
@@ -25,6 +24,7 @@ def backfill(apps, schema_editor):
     by_key = defaultdict(list)
     for company_id, type_ids in types.items():
         by_key["".join(f"|{i}" for i in sorted(type_ids)) + "|"].append(company_id)
+    company = Company.objects.filter(pk=models.OuterRef("company_id"))
     for app_label, model_name in COPIES:
         model = apps.get_model(app_label, model_name)
         for key, companies in by_key.items():
@@ -32,13 +32,17 @@ def backfill(apps, schema_editor):
                 model.objects.filter(company_id__in=companies[start : start + CHUNK]).update(
                     company_business_types=key
                 )
+        model.objects.update(
+            company_country=models.Subquery(company.values("country")[:1]),
+            company_province=models.Subquery(company.values("province")[:1]),
+        )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("traders", "0005_company_business_types_copy"),
-        ("revalidation", "0002_company_business_types_copy"),
-        ("validations", "0005_company_business_types_copy"),
+        ("traders", "0005_company_copy"),
+        ("revalidation", "0002_company_copy"),
+        ("validations", "0005_company_copy"),
     ]
 
     operations = [
