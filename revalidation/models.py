@@ -14,14 +14,14 @@ from core.models import TimeStampedModel
 from traders.models import (
     ChangeNotice,
     Company,
-    CompanyBusinessTypesCopy,
+    CompanyCopy,
     Membership,
     SecurityProfile,
 )
 from validations.models import SiteValidation
 
 
-class RevalidationCycle(ConcurrentTransitionMixin, CompanyBusinessTypesCopy, TimeStampedModel):
+class RevalidationCycle(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
     """One revalidation of one membership. ``due_on`` is the membership's expiry when the
     cycle was opened: completed by then, the membership is renewed; missed, it lapses."""
 

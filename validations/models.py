@@ -18,7 +18,7 @@ from traders.models import (
     CatalogueVersion,
     ChangeNotice,
     Company,
-    CompanyBusinessTypesCopy,
+    CompanyCopy,
     Membership,
     Requirement,
     Site,
@@ -266,7 +266,7 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         self.concluded_at = when
 
 
-class ActionPlan(ConcurrentTransitionMixin, CompanyBusinessTypesCopy, TimeStampedModel):
+class ActionPlan(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
     """Corrective measures with deadlines, issued after a validation, a spot check or an
     incident. ``deadline`` is the latest item deadline (kept in step by the services)."""
 
