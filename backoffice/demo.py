@@ -77,7 +77,7 @@ from traders.models import (
 )
 from traders.selectors import catalogue_current
 from traders.services import EVIDENCE_CONTENT_TYPES
-from traders.signals import company_copies_sync
+from traders.signals import company_copies_sync, membership_copies_sync
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
@@ -1001,11 +1001,6 @@ class _Seeder:
                     for i in range(size):
                         self._company(done + i, demo=demo_company and i == 0)
                     rows = self._flush()
-                    # The copies of each company's business types and place on its rows (the
-                    # rows were written in bulk, without their save()).
-                    company_copies_sync(
-                        company_ids=[c.pk for c in self.batch.rows.get(Company, ())]
-                    )
                 done += size
                 first = False
                 self.say(
@@ -2711,7 +2706,14 @@ class _Seeder:
     def _flush(self) -> int:
         stored: list[StoredFile] = []
         try:
-            return self._flush_rows(stored)
+            rows = self._flush_rows(stored)
+            # The copies of each company's business types and place, and of each membership's
+            # officer and programme, on their rows (written in bulk, without their save()).
+            company_copies_sync(company_ids=[c.pk for c in self.batch.rows.get(Company, ())])
+            membership_copies_sync(
+                membership_ids=[m.pk for m in self.batch.rows.get(Membership, ())]
+            )
+            return rows
         except BaseException:
             for obj in stored:  # the batch is rolled back: no file left without its row
                 obj.file.delete(save=False)

@@ -370,8 +370,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "model": RevalidationCycle,
         "paths": {
             "company": "company_id",
-            "programme": "membership__programme",
-            "officer": "membership__assigned_officer",
+            "programme": "membership_programme",
+            "officer": "membership_officer_id",
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("due_on", "id"),
@@ -381,8 +381,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "model": ActionPlan,
         "paths": {
             "company": "company_id",
-            "programme": "membership__programme",
-            "officer": "membership__assigned_officer",
+            "programme": "membership_programme",
+            "officer": "membership_officer_id",
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("deadline", "id"),
@@ -600,17 +600,9 @@ def _open_cases(
     """One query over the open cases of ``kind`` (the list ``open_key``): per assigned officer
     (None: no officer), how many are open and how many are in each list ``keys`` (subsets of
     the open ones)."""
-    if kind == "applications":
-        officer_of: Any = models.F("assigned_officer_id")
-    else:
-        # The officer of a revalidation or a plan is its membership's, read by primary key
-        # for each open case (a few thousand probes), not by joining every membership (a
-        # hash join over the whole table).
-        officer_of = models.Subquery(
-            Membership.objects.filter(pk=models.OuterRef("membership_id"))
-            .order_by()
-            .values("assigned_officer_id")[:1]
-        )
+    # The officer of a revalidation or a plan is its membership's, copied onto it
+    # (traders.models.MembershipCopy).
+    officer_of = models.F(KINDS[kind]["paths"]["officer"])
     names = {key: f"n{i}" for i, key in enumerate(keys)}
     rows = (
         _base(kind, filters)

@@ -16,12 +16,13 @@ from traders.models import (
     Company,
     CompanyCopy,
     Membership,
+    MembershipCopy,
     SecurityProfile,
 )
 from validations.models import SiteValidation
 
 
-class RevalidationCycle(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
+class RevalidationCycle(ConcurrentTransitionMixin, MembershipCopy, CompanyCopy, TimeStampedModel):
     """One revalidation of one membership. ``due_on`` is the membership's expiry when the
     cycle was opened: completed by then, the membership is renewed; missed, it lapses."""
 

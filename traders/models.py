@@ -895,6 +895,45 @@ def certificate_upload_to(instance: MembershipCertificate, filename: str) -> str
     )
 
 
+class MembershipCopy(models.Model):
+    """A copy of the membership's assigned officer and programme on a row that hangs from it
+    (revalidation cycles, action plans), so that the dashboard's workloads and its officer
+    and programme filters read the row itself rather than its membership, row by row.
+
+    Read from the membership on every save of the row (one query), and rewritten on the
+    membership's rows whenever the membership is saved with a new officer or programme
+    (``traders.signals``: ``post_save`` on ``Membership``)."""
+
+    membership_officer_id = models.BigIntegerField(
+        _("membership's officer"), null=True, blank=True, editable=False
+    )
+    membership_programme = models.CharField(
+        _("membership's programme"), max_length=3, blank=True, default="", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        membership_id = getattr(self, "membership_id", None)
+        found = (
+            Membership.objects.filter(pk=membership_id)
+            .values_list("assigned_officer_id", "programme")
+            .first()
+            if membership_id is not None
+            else None
+        )
+        self.membership_officer_id, self.membership_programme = found or (None, "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "membership_officer_id",
+                "membership_programme",
+            }
+        super().save(*args, **kwargs)
+
+
 class MembershipCertificate(models.Model):
     """The bilingual certificate PDF issued at certification and at each renewal, stored
     through the default storage (outside the web root; served only by a scoped view).

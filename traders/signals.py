@@ -15,18 +15,63 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from .models import Company, CompanyCopy, business_types_key
+from .models import Company, CompanyCopy, Membership, MembershipCopy, business_types_key
 
 CHUNK = 900  # ids per IN list (SQLite's older limit on parameters is 999)
 
 
 def business_type_copies() -> list[type[models.Model]]:
-    """The models that carry a copy of their company's business types."""
+    """The models that carry a copy of their company's business types and place."""
     return [
         model
         for model in apps.get_models()
         if issubclass(model, CompanyCopy) and not model._meta.abstract
     ]
+
+
+def membership_copies() -> list[type[models.Model]]:
+    """The models that carry a copy of their membership's officer and programme."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, MembershipCopy) and not model._meta.abstract
+    ]
+
+
+def membership_copies_sync(*, membership_ids: Iterable[int]) -> None:
+    """Write each membership's officer and programme onto its rows (one UPDATE per model
+    and chunk of memberships, read from the membership by a subquery)."""
+    ids = sorted(set(membership_ids))
+    membership = Membership.objects.filter(pk=models.OuterRef("membership_id"))
+    for model in membership_copies():
+        for chunk in _chunks(ids):
+            model._default_manager.filter(membership_id__in=chunk).update(
+                membership_officer_id=models.Subquery(membership.values("assigned_officer_id")[:1]),
+                membership_programme=models.Subquery(membership.values("programme")[:1]),
+            )
+
+
+@receiver(post_save, sender=Membership)
+def _membership_saved(
+    sender: Any,  # noqa: ANN401
+    instance: Membership,
+    created: bool,
+    **kwargs: Any,
+) -> None:
+    update_fields = kwargs.get("update_fields")
+    if created or (
+        update_fields is not None
+        and not {"assigned_officer", "assigned_officer_id", "programme"} & set(update_fields)
+    ):
+        return
+    for model in membership_copies():
+        model._default_manager.filter(membership_id=instance.pk).exclude(
+            membership_officer_id=instance.assigned_officer_id,
+            membership_programme=instance.programme,
+        ).update(
+            membership_officer_id=instance.assigned_officer_id,
+            membership_programme=instance.programme,
+        )
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

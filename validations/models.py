@@ -20,6 +20,7 @@ from traders.models import (
     Company,
     CompanyCopy,
     Membership,
+    MembershipCopy,
     Requirement,
     Site,
 )
@@ -266,7 +267,7 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         self.concluded_at = when
 
 
-class ActionPlan(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
+class ActionPlan(ConcurrentTransitionMixin, MembershipCopy, CompanyCopy, TimeStampedModel):
     """Corrective measures with deadlines, issued after a validation, a spot check or an
     incident. ``deadline`` is the latest item deadline (kept in step by the services)."""
 

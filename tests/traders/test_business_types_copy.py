@@ -12,7 +12,13 @@ from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
 from core.models import AuditEvent
 from revalidation.models import RevalidationCycle
-from tests.factories import CompanyFactory, make_application, make_membership, trader_of
+from tests.factories import (
+    CompanyFactory,
+    UserFactory,
+    make_application,
+    make_membership,
+    trader_of,
+)
 from tests.revalidation.factories import make_cycle
 from tests.validations.factories import make_action_plan
 from traders import services
@@ -188,3 +194,44 @@ def test_the_place_follows_the_company_and_decisions_keep_theirs(manager):
         action="certify", content_type=ContentType.objects.get_for_model(Application)
     )
     assert (certified.company_country, certified.company_province) == ("CA", "ON")
+
+
+def test_cycles_and_plans_follow_their_membership_officer(manager):
+    company = _company_with_rows("importer")
+    membership = Membership.objects.get(company=company)
+    cycle = RevalidationCycle.objects.get(membership=membership)
+    assert (cycle.membership_officer_id, cycle.membership_programme) == (
+        membership.assigned_officer_id,
+        "PIP",
+    )
+    officer = UserFactory(role="officer", is_staff=True)
+    plan = ActionPlan.objects.get(company=company)
+    plan.membership = membership
+    plan.save(update_fields=["membership"])  # linked later: the copy comes with it
+    plan.refresh_from_db()
+    assert plan.membership_officer_id == membership.assigned_officer_id
+
+    services.membership_assign_officer(membership=membership, officer=officer, actor=manager)
+
+    for row in (cycle, plan):
+        row.refresh_from_db()
+        assert row.membership_officer_id == officer.pk
+    mine = Filters(officer=officer.pk)
+    assert selectors.dashboard_list(key="revalidations-open", filters=mine)[1].count() == 1
+    (row,) = [
+        r
+        for r in selectors.dashboard_figures(filters=Filters())["workload"]
+        if r["officer"] == officer
+    ]
+    assert [cell["count"] for cell in row["cells"]] == [0, 1, 1]
+
+
+def test_the_seeded_cycles_and_plans_carry_their_membership_officer():
+    demo_seed(companies=40, full_profiles=0)
+    checked = 0
+    for model in (RevalidationCycle, ActionPlan):
+        for row in model.objects.filter(membership__isnull=False).select_related("membership"):
+            assert row.membership_officer_id == row.membership.assigned_officer_id
+            assert row.membership_programme == row.membership.programme
+            checked += 1
+    assert checked > 5
