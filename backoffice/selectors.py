@@ -234,9 +234,12 @@ def _expiring_in_month(today: dt.date, params: dict[str, str]) -> models.Q:
 
 
 def _in_progress_cycle() -> models.Exists:
+    # "Not closed" rather than "one of the states in progress" (the same cycles): the
+    # condition of the partial unique index revalidation_one_in_progress, which then
+    # answers each probe alone.
     return models.Exists(
-        RevalidationCycle.objects.filter(
-            membership=models.OuterRef("pk"), state__in=RevalidationCycle.IN_PROGRESS
+        RevalidationCycle.objects.filter(membership=models.OuterRef("pk")).exclude(
+            state__in=RevalidationCycle.CLOSED
         )
     )
 
