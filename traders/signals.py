@@ -1,8 +1,13 @@
-"""Keeps the copies of each company's business types and place (``CompanyCopy``) in step
-with the company: whenever ``Company.business_types`` changes or a company is saved,
-whoever does it (the services, the admin, the shell), the company's rows are updated in the
-same transaction. (``QuerySet.update`` on companies sends no signal: call
-``company_copies_sync`` after one.)"""
+"""Keeps the copies on the rows the dashboard counts in step with what they copy:
+
+- each company's business types and place (``CompanyCopy``): whenever
+  ``Company.business_types`` changes or a company is saved;
+- each membership's officer and programme (``MembershipCopy``): whenever a membership is
+  saved with a new officer or programme;
+
+whoever does it (the services, the admin, the shell), in the same transaction.
+``QuerySet.update`` and bulk writes send no signal: call ``company_copies_sync`` or
+``membership_copies_sync`` after one (``seed_demo`` does)."""
 
 from __future__ import annotations
 
