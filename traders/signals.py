@@ -25,7 +25,7 @@ from .models import Company, CompanyCopy, Membership, MembershipCopy, business_t
 CHUNK = 900  # ids per IN list (SQLite's older limit on parameters is 999)
 
 
-def business_type_copies() -> list[type[models.Model]]:
+def company_copies() -> list[type[models.Model]]:
     """The models that carry a copy of their company's business types and place."""
     return [
         model
@@ -85,10 +85,23 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def company_copies_sync(*, company_ids: Iterable[int]) -> None:
-    """Write each company's current business types and place onto its rows: per model,
-    one UPDATE per distinct set of types (a handful, whatever the number of companies) and
-    one per chunk of companies for the place (read from the company by a subquery)."""
+    """Write each company's current business types and place onto its rows (after a bulk
+    write): the types as ``_company_types_sync`` does, and per model one UPDATE per chunk
+    of companies for the place (read from the company by a subquery)."""
     ids = sorted(set(company_ids))
+    _company_types_sync(ids)
+    company = Company.objects.filter(pk=models.OuterRef("company_id"))
+    for model in company_copies():
+        for chunk in _chunks(ids):
+            model._default_manager.filter(company_id__in=chunk).update(
+                company_country=models.Subquery(company.values("country")[:1]),
+                company_province=models.Subquery(company.values("province")[:1]),
+            )
+
+
+def _company_types_sync(ids: Sequence[int]) -> None:
+    """Each company's business types onto its rows: per model, one UPDATE per distinct set
+    of types (a handful, whatever the number of companies), only where they differ."""
     types: dict[int, set[int]] = {pk: set() for pk in ids}
     links = Company.business_types.through.objects
     for chunk in _chunks(ids):
@@ -99,22 +112,16 @@ def company_copies_sync(*, company_ids: Iterable[int]) -> None:
     by_key: dict[str, list[int]] = defaultdict(list)
     for company_id, type_ids in types.items():
         by_key[business_types_key(type_ids)].append(company_id)
-    company = Company.objects.filter(pk=models.OuterRef("company_id"))
-    for model in business_type_copies():
+    for model in company_copies():
         for key, companies in by_key.items():
             for chunk in _chunks(companies):
                 model._default_manager.filter(company_id__in=chunk).exclude(
                     company_business_types=key
                 ).update(company_business_types=key)
-        for chunk in _chunks(ids):
-            model._default_manager.filter(company_id__in=chunk).update(
-                company_country=models.Subquery(company.values("country")[:1]),
-                company_province=models.Subquery(company.values("province")[:1]),
-            )
 
 
 def _company_place_sync(company: Company) -> None:
-    for model in business_type_copies():
+    for model in company_copies():
         model._default_manager.filter(company_id=company.pk).exclude(
             company_country=company.country, company_province=company.province
         ).update(company_country=company.country, company_province=company.province)
@@ -139,12 +146,12 @@ def _business_types_changed(
 ) -> None:
     if not reverse:  # a company's types changed
         if action in ("post_add", "post_remove", "post_clear"):
-            company_copies_sync(company_ids=[instance.pk])
+            _company_types_sync([instance.pk])
         return
     # A business type's companies changed (``business_type.companies.add(...)``).
     if action == "pre_clear":
         instance._companies_cleared = list(instance.companies.values_list("pk", flat=True))
     elif action in ("post_add", "post_remove"):
-        company_copies_sync(company_ids=pk_set or ())
+        _company_types_sync(sorted(pk_set or ()))
     elif action == "post_clear":
-        company_copies_sync(company_ids=getattr(instance, "_companies_cleared", ()))
+        _company_types_sync(getattr(instance, "_companies_cleared", []))

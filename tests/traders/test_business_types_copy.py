@@ -23,7 +23,7 @@ from tests.revalidation.factories import make_cycle
 from tests.validations.factories import make_action_plan
 from traders import services
 from traders.models import Application, BusinessType, Company, Membership, business_types_key
-from traders.signals import business_type_copies
+from traders.signals import company_copies
 from validations.models import ActionPlan
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def _copies(company: Company) -> set[str]:
     """The copies on every row of the company, of every model that keeps one."""
     return {
         value
-        for model in business_type_copies()
+        for model in company_copies()
         for value in model._default_manager.filter(company=company).values_list(
             "company_business_types", flat=True
         )
@@ -59,7 +59,7 @@ def _company_with_rows(*codes: str) -> Company:
 
 
 def test_every_counted_model_keeps_a_copy():
-    assert set(business_type_copies()) == {Application, Membership, RevalidationCycle, ActionPlan}
+    assert set(company_copies()) == {Application, Membership, RevalidationCycle, ActionPlan}
 
 
 def test_rows_created_copy_the_company_types():
@@ -127,7 +127,7 @@ def test_the_seeded_demo_rows_carry_their_company_types():
         for company in Company.objects.prefetch_related("business_types")
     }
     checked = 0
-    for model in business_type_copies():
+    for model in company_copies():
         for company_id, copy in model._default_manager.values_list(
             "company_id", "company_business_types"
         ):
@@ -161,7 +161,7 @@ def test_the_seeded_decisions_carry_their_company_types():
         company.pk: business_types_key(t.pk for t in company.business_types.all())
         for company in Company.objects.prefetch_related("business_types")
     }
-    kinds = [ContentType.objects.get_for_model(model) for model in business_type_copies()]
+    kinds = [ContentType.objects.get_for_model(model) for model in company_copies()]
     events = AuditEvent.objects.filter(content_type__in=kinds, company_id__isnull=False)
     checked = 0
     for company_id, copy in events.values_list("company_id", "company_business_types"):
@@ -182,7 +182,7 @@ def test_the_place_follows_the_company_and_decisions_keep_theirs(manager):
 
     services.company_update(company=company, actor=signer, province="QC")
 
-    for model in business_type_copies():
+    for model in company_copies():
         assert set(
             model._default_manager.filter(company=company).values_list(
                 "company_country", "company_province"
