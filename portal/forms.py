@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -190,9 +192,23 @@ class CompanySwitchForm(forms.Form):
         ).order_by("legal_name", "pk")
 
 
+START_TOKEN_SALT = "portal.application_start"
+# A start form left open longer than this asks to be started again.
+START_TOKEN_MAX_AGE = 24 * 60 * 60
+START_FORM_EXPIRED = _("This form has expired. Check your choices and start the application again.")
+
+
+def start_token_new(*, user_id: int) -> str:
+    """The start form's one-time token, signed for the user who opened the form: a second
+    submission of the same form finds the first draft (Application.start_token), and a token
+    made up or taken from someone else's form starts nothing."""
+    return signing.TimestampSigner(salt=START_TOKEN_SALT).sign(
+        f"{user_id}.{secrets.token_urlsafe(16)}"
+    )
+
+
 class ApplicationStartForm(SitesChoiceMixin, forms.Form):
-    # One-time token (see portal.views.application_start): a double submit starts one draft.
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
     programme = forms.ChoiceField(
         label=_("Programmes applied for"),
         choices=Application.ProgrammeChoice.choices,
@@ -210,9 +226,36 @@ class ApplicationStartForm(SitesChoiceMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, sites: Iterable[Site] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sites: Iterable[Site] = (), user_id: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user_id = user_id
+        self.token_expired = False
         self._sites(sites)
+        if not self.is_bound and user_id is not None:
+            self.initial.setdefault("form_token", start_token_new(user_id=user_id))
+
+    def clean_form_token(self) -> str:
+        token = self.cleaned_data.get("form_token") or ""
+        try:
+            value = signing.TimestampSigner(salt=START_TOKEN_SALT).unsign(
+                token, max_age=START_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            value = ""
+        if not value.startswith(f"{self.user_id}."):
+            # Said at the top of the form: the field is hidden.
+            self.token_expired = True
+            self.add_error(None, START_FORM_EXPIRED)
+            return ""
+        return value
+
+    def token_renew(self) -> None:
+        """A fresh token after an expired one, so that the next submission can start."""
+        data = self.data.copy()  # a mutable copy of the submitted data
+        data["form_token"] = start_token_new(user_id=self.user_id or 0)
+        self.data = data
 
 
 class ApplicationSitesForm(SitesChoiceMixin, forms.Form):

@@ -7,14 +7,13 @@ here (``trader_required``); they have their own pages.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -486,73 +485,38 @@ def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Applications -----------------------------------------------------------------------
 
 
-START_TOKENS = "portal.application_start.tokens"
-START_TOKENS_KEPT = 20
-
-
-def _start_token_new(request: HttpRequest) -> str:
-    """A one-time token for the start form, remembered in the session (the last few)."""
-    token = secrets.token_urlsafe(16)
-    tokens = dict(request.session.get(START_TOKENS) or {})
-    tokens[token] = None
-    request.session[START_TOKENS] = dict(list(tokens.items())[-START_TOKENS_KEPT:])
-    return token
-
-
 def _application_start_post(
     request: AuthenticatedHttpRequest, company: Company, form: forms.ApplicationStartForm
 ) -> HttpResponse | None:
-    """Start the application once per form token: a second POST of the same form (double
-    click, back and resubmit) goes to the draft the first one created. The token's advisory
-    lock serialises two simultaneous POSTs; the session is read afresh under it and saved
-    before the lock is released."""
-    token = form.data.get("form_token", "")
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"portal.application_start:{token}"]
-            )
-        key = request.session.session_key
-        stored = request.session.__class__(session_key=key).load() if key else {}
-        tokens = dict(stored.get(START_TOKENS) or request.session.get(START_TOKENS) or {})
-        if not token or token not in tokens:
-            form.add_error(
-                None,
-                _("This form has expired. Check your choices and start the application again."),
-            )
-            return None
-        created = tokens[token]
-        if created is not None:
-            request.session[START_TOKENS] = tokens
-            messages.info(
-                request, _("This application was already started; nothing was created twice.")
-            )
-            app = application_list_for(user=request.user).filter(pk=created).first()
-            return redirect("portal:application", pk=app.pk) if app else redirect("portal:home")
-        if not form.is_valid():
-            return None
-        try:
-            app = trader_services.application_create(
-                company=company,
-                actor=request.user,
-                programme=form.cleaned_data["programme"],
-                harmonized_ctpat=form.cleaned_data["harmonized_ctpat"],
-                sites=list(form.cleaned_data["sites"]),
-            )
-        except ValidationError as error:
-            forms.errors_to_form(form, error)
-            return None
-        except DomainError as error:
-            form.add_error(None, str(error))
-            return None
-        tokens[token] = app.pk
-        request.session[START_TOKENS] = tokens
-        request.session.save()
-    messages.success(
-        request,
-        _("Application %(reference)s started. Fill in the Security Profile area by area.")
-        % {"reference": app.reference},
-    )
+    """Start the application once per form: a second POST of the same form (double click,
+    back and resubmit) goes to the draft the first one created (the service's rule)."""
+    if not form.is_valid():
+        return None
+    try:
+        app, created = trader_services.application_create_once(
+            company=company,
+            actor=request.user,
+            start_token=form.cleaned_data["form_token"],
+            programme=form.cleaned_data["programme"],
+            harmonized_ctpat=form.cleaned_data["harmonized_ctpat"],
+            sites=list(form.cleaned_data["sites"]),
+        )
+    except ValidationError as error:
+        forms.errors_to_form(form, error)
+        return None
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return None
+    if created:
+        messages.success(
+            request,
+            _("Application %(reference)s started. Fill in the Security Profile area by area.")
+            % {"reference": app.reference},
+        )
+    else:
+        messages.info(
+            request, _("This application was already started; nothing was created twice.")
+        )
     return redirect("portal:application", pk=app.pk)
 
 
@@ -563,21 +527,14 @@ def application_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         return company
     sites = list(company.sites.filter(is_active=True).order_by("name"))
     if request.method == "POST":
-        form = forms.ApplicationStartForm(request.POST, sites=sites)
+        form = forms.ApplicationStartForm(request.POST, sites=sites, user_id=request.user.pk)
         response = _application_start_post(request, company, form)
         if response is not None:
             return response
-        token = form.data.get("form_token", "")
-        if token not in (request.session.get(START_TOKENS) or {}) or request.session[
-            START_TOKENS
-        ].get(token):
-            data = request.POST.copy()  # the form's data: a mutable copy
-            data["form_token"] = _start_token_new(request)
-            form.data = data
+        if form.token_expired:
+            form.token_renew()
     else:
-        form = forms.ApplicationStartForm(
-            sites=sites, initial={"form_token": _start_token_new(request)}
-        )
+        form = forms.ApplicationStartForm(sites=sites, user_id=request.user.pk)
     return render(
         request, "portal/application_start.html", {"form": form, "company": company, "sites": sites}
     )

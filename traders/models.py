@@ -524,6 +524,12 @@ class Application(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    # The start form's one-time token: a second submission of the same form finds the draft
+    # the first one created (traders.services.application_create_once). Unique, so the rule
+    # holds on every database and under concurrent requests; empty for other creators.
+    start_token = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("application")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -520,6 +520,7 @@ def application_create(
     programme: str = Application.ProgrammeChoice.PIP,
     harmonized_ctpat: bool = False,
     sites: Sequence[Site] = (),
+    start_token: str | None = None,
 ) -> Application:
     permission_check(
         actor=actor, roles=TRADER_ONLY, action="start_application", company_id=company.pk
@@ -540,12 +541,62 @@ def application_create(
             profile=profile,
             created_by=actor,
             state_changed_at=now,
+            start_token=start_token or None,
         )
         application.sites.set(sites)
         audit_record(
             actor=actor, obj=application, action="create", to_state=Application.State.DRAFT
         )
     return application
+
+
+def _application_of_start_token(*, start_token: str, actor: User) -> Application | None:
+    application = Application.objects.filter(start_token=start_token).first()
+    if application is not None and application.created_by_id != actor.pk:
+        # Another person's token: it starts nothing and tells nothing about their draft.
+        raise ValidationError(
+            _("This form has expired. Check your choices and start the application again.")
+        )
+    return application
+
+
+def application_create_once(
+    *,
+    company: Company,
+    actor: User,
+    start_token: str,
+    programme: str = Application.ProgrammeChoice.PIP,
+    harmonized_ctpat: bool = False,
+    sites: Sequence[Site] = (),
+) -> tuple[Application, bool]:
+    """Start an application once per start form: a second call with the same token (a double
+    click, back and resubmit, two requests at the same moment) returns the draft the first one
+    created, and ``False``. A rule of the data, the unique ``Application.start_token``, so it
+    holds on SQLite and, under concurrency, on PostgreSQL (the second insert waits for the
+    first transaction and then fails on the key; the draft it finds is then committed)."""
+    if not start_token:
+        raise ValidationError(
+            _("This form has expired. Check your choices and start the application again.")
+        )
+    existing = _application_of_start_token(start_token=start_token, actor=actor)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            application = application_create(
+                company=company,
+                actor=actor,
+                programme=programme,
+                harmonized_ctpat=harmonized_ctpat,
+                sites=sites,
+                start_token=start_token,
+            )
+    except IntegrityError:
+        existing = _application_of_start_token(start_token=start_token, actor=actor)
+        if existing is None:
+            raise
+        return existing, False
+    return application, True
 
 
 def application_sites_set(*, application: Application, sites: Sequence[Site], actor: User) -> None:

@@ -13,12 +13,13 @@ from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
 
+from core.dates import agency_today
 from core.errors import TransitionNotAllowed
 from core.models import IdentifierSequence, Role
 from tests.factories import UserFactory, make_application, make_membership
 from tests.traders.factories import audit_events_for, small_catalogue_load
 from traders import services
-from traders.models import Application, Membership
+from traders.models import Application, Membership, SecurityProfile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -156,3 +157,29 @@ def test_two_certifications_at_once_get_different_member_numbers(company, other_
     )
     assert len(numbers) == len(set(numbers)) == 2
     assert int(numbers[1][3:]) == int(numbers[0][3:]) + 1
+
+
+def test_two_starts_of_the_same_form_at_once_create_one_draft(company, trader):
+    """A double click that reaches two server processes: both requests pass the look-up for
+    the form's token before either has written; the unique token lets one insert, and the
+    other finds that draft once the first commits."""
+    sequence = f"application:{agency_today().year}"
+    IdentifierSequence.objects.get_or_create(name=sequence)
+
+    outcomes = _race(
+        [
+            lambda: services.application_create_once(
+                company=company, actor=trader, start_token=f"{trader.pk}.same-form"
+            )
+            for _ in range(2)
+        ],
+        hold=lambda: IdentifierSequence.objects.select_for_update().get(name=sequence),
+    )
+
+    assert all(isinstance(o, tuple) for o in outcomes), outcomes
+    assert sorted(created for _app, created in outcomes) == [False, True]
+    assert outcomes[0][0].pk == outcomes[1][0].pk
+    assert Application.objects.filter(company=company).count() == 1
+    assert SecurityProfile.objects.filter(company=company).count() == 1
+    (app,) = Application.objects.filter(company=company)
+    assert [e.action for e in audit_events_for(app)] == ["create"]
