@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import OperationalError
 
 from .models import Reminder
 from .services import (
@@ -24,6 +25,13 @@ def retry_delay(retries: int) -> int:
     return int(min(base * (2**retries), settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS))
 
 
+def database_retry_delay(retries: int) -> int:
+    """A database that is busy (SQLite's "database is locked" once its busy timeout has
+    passed, a PostgreSQL deadlock or lost connection) is tried again within seconds: 1, 2,
+    4... capped at DATABASE_RETRY_MAX_SECONDS."""
+    return int(min(2**retries, settings.DATABASE_RETRY_MAX_SECONDS))
+
+
 @shared_task(
     bind=True,
     name="notifications.deliver_reminder",
@@ -40,6 +48,12 @@ def deliver_reminder(self, reminder_id: int) -> str:  # bound task
     except Reminder.DoesNotExist:
         logger.warning("reminder %s no longer exists", reminder_id)
         return "missing"
+    except OperationalError as exc:
+        # Nothing was written (the delivery's transaction rolled back): the same delivery
+        # again, soon. Spent retries leave the reminder pending for the sweep's requeue
+        # rather than marking it failed through the database that just failed.
+        logger.warning("reminder %s: database busy (%s); retrying", reminder_id, exc)
+        raise self.retry(exc=exc, countdown=database_retry_delay(self.request.retries)) from exc
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             reminder_mark_failed(reminder_id=reminder_id, error=exc)
@@ -51,7 +65,15 @@ def deliver_reminder(self, reminder_id: int) -> str:  # bound task
     return reminder.status
 
 
-@shared_task(name="notifications.enqueue_reminders", acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="notifications.enqueue_reminders",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=8,
+)
 def enqueue_reminders(reminder_ids: list[int]) -> int:
     """Fan a batch out into one delivery task per reminder (redelivered after a crash, a
     reminder enqueued twice is still delivered once)."""

@@ -5,6 +5,7 @@ environment at all: an SQLite file and Celery over kombu's filesystem transport.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "backoffice",
     "api",
 ]
+# The demo data set (the demo app, manage.py seed_demo): its users share a published password,
+# so only the local and test settings install the app and allow it; production does neither.
+DEMO_DATA_ALLOWED = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -77,10 +81,29 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+def database_from_env(*, default: str) -> dict[str, Any]:
+    """The default database from DATABASE_URL. SQLite (the embedded default) serves a web
+    server, a Celery worker and beat at once: readers never wait for the writer (WAL), a
+    writer waits its turn for up to 20 s instead of failing at once, and a transaction takes
+    the write lock when it begins (IMMEDIATE), so two transactions that read then write
+    cannot both hold a read lock and fail on "database is locked" when each tries to write."""
+    database: dict[str, Any] = env.db("DATABASE_URL", default=default)
+    database["ATOMIC_REQUESTS"] = False
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
+        )
+    return database
+
+
+DATABASES = {"default": database_from_env(default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# A task that meets a busy database tries again within this many seconds at most.
+DATABASE_RETRY_MAX_SECONDS = env.int("DATABASE_RETRY_MAX_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
