@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import agency_today, agency_tz
 from core.models import AuditEvent, Role, User
+from core.sql import Median
 from revalidation.models import RevalidationCycle
 from traders.models import Application, BusinessType, Company, Membership, Programme
 from validations.models import ActionPlan
@@ -455,23 +456,6 @@ def dashboard_list(
 # --- The figures --------------------------------------------------------------------------
 
 
-class Median(models.Aggregate):
-    """The median of a date-time (PostgreSQL's percentile_disc: the middle value, the lower
-    of the two middle ones for an even count; sorting the date-times themselves costs a
-    third of sorting their epochs, which percentile_cont would need). Elsewhere (SQLite in
-    development) None."""
-
-    function = "percentile_disc"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = models.DateTimeField()
-
-    # Aggregate's own signature (the stubs type it over Func's, ignoring the override too).
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # noqa: ANN401
-        if connection.vendor != "postgresql":
-            return "NULL", []
-        return super().as_sql(compiler, connection, **extra)
-
-
 def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
     """Every figure of the dashboard, each with the key of the list behind it. A constant
     number of queries (eight; nine with a business type not resolved yet), whatever the data
@@ -507,7 +491,7 @@ def dashboard_figures(*, filters: Filters) -> dict[str, Any]:
         .annotate(
             count=models.Count("*"),  # "*": the (state, state_changed_at) index suffices
             oldest=models.Min("state_changed_at"),
-            median=Median("state_changed_at"),
+            median=Median("state_changed_at", output_field=models.DateTimeField()),
         )
     }
     pipeline = []
