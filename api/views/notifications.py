@@ -17,13 +17,20 @@ from rest_framework.response import Response
 from notifications import selectors, services
 from notifications.models import Reminder
 
-from . import serializers as s
+from ..permissions import StaffOnly
+from ..serializers.notifications import (
+    MarkedReadSerializer,
+    NotificationQuerySerializer,
+    NotificationSerializer,
+    ReminderQuerySerializer,
+    ReminderSerializer,
+    UnreadCountSerializer,
+)
 from .base import ApiMixin, AuthenticatedRequest
-from .permissions import StaffOnly
 
 
 class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.NotificationSerializer
+    serializer_class = NotificationSerializer
     filter_backends: list[Any] = []
     lookup_value_regex = "[^/]+"
 
@@ -31,12 +38,12 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
         return selectors.notification_list_for(user=self.request.user)
 
     @extend_schema(
-        parameters=[s.NotificationQuerySerializer],
+        parameters=[NotificationQuerySerializer],
         summary="My notifications",
         description="Newest first; `unread=true` for the unread ones only.",
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        query = s.NotificationQuerySerializer(data=request.query_params)
+        query = NotificationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         notifications = self.get_queryset()
         if query.validated_data.get("unread") is not None:
@@ -48,12 +55,12 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
         unread = selectors.notification_unread_count(user=self.request.user)
         return Response({"marked": marked, "unread": unread})
 
-    @extend_schema(request=None, responses=s.UnreadCountSerializer, summary="How many unread")
+    @extend_schema(request=None, responses=UnreadCountSerializer, summary="How many unread")
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
         return Response({"unread": selectors.notification_unread_count(user=request.user)})
 
-    @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark one read")
+    @extend_schema(request=None, responses=MarkedReadSerializer, summary="Mark one read")
     @action(detail=True, methods=["post"])
     def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         notification = get_object_or_404(self.get_queryset(), pk=pk)
@@ -61,7 +68,7 @@ class NotificationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewS
             services.notification_mark_read(user=request.user, notification_id=notification.pk)
         )
 
-    @extend_schema(request=None, responses=s.MarkedReadSerializer, summary="Mark all read")
+    @extend_schema(request=None, responses=MarkedReadSerializer, summary="Mark all read")
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: AuthenticatedRequest) -> Response:
         return self._counts(services.notifications_mark_all_read(user=request.user))
@@ -71,7 +78,7 @@ class ReminderViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The reminders' ledger, as on the staff page: newest first, sent and failed unless a
     status is chosen; officers, managers and administrators only (403 for any other role)."""
 
-    serializer_class = s.ReminderSerializer
+    serializer_class = ReminderSerializer
     permission_classes = [IsAuthenticated, StaffOnly]
     filter_backends: list[Any] = []
 
@@ -79,18 +86,18 @@ class ReminderViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         return Reminder.objects.select_related("content_type").order_by("-created_at", "-id")
 
     @extend_schema(
-        parameters=[s.ReminderQuerySerializer],
+        parameters=[ReminderQuerySerializer],
         summary="Reminders sent and failed",
         description="Filters: `status` (sent and failed when absent), `kind`, and the agency "
         "dates `recorded_from` / `recorded_to`.",
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        query = s.ReminderQuerySerializer(data=request.query_params)
+        query = ReminderQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.reminder_staff_list(**query.validated_data))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=s.ReminderSerializer, summary="Send a failed one again")
+    @extend_schema(request=None, responses=ReminderSerializer, summary="Send a failed one again")
     @action(detail=True, methods=["post"])
     def retry(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Only a failed reminder (409 otherwise); it goes to whoever was not e-mailed yet."""

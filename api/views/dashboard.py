@@ -1,7 +1,6 @@
-"""The back office's reads for machine clients: the manager's dashboard (its figures and the
-list behind each figure, from :mod:`backoffice.selectors`) and the officer's work queue
-(:func:`backoffice.queue.work_queue_rows`, as on the workbench page). Interfaces only:
-parse the filters, call the selector, render."""
+"""The manager's dashboard for machine clients: its figures and the list behind each figure,
+from :mod:`backoffice.selectors`, with the page's filters. Interfaces only: parse the
+filters, call the selector, render."""
 
 from __future__ import annotations
 
@@ -10,30 +9,29 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
-from rest_framework import exceptions, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backoffice import selectors as dashboard_selectors
-from backoffice.queue import work_queue_rows
 from backoffice.selectors import Filters, UnknownList
 
-from . import serializers as s
+from ..permissions import ManagersOnly
+from ..serializers.dashboard import (
+    DASHBOARD_ROWS,
+    DashboardListQuerySerializer,
+    DashboardQuerySerializer,
+    DashboardSerializer,
+)
 from .base import ApiMixin
-from .permissions import ManagersOnly, OfficersOnly
 
 
-def _filters(query: s.DashboardQuerySerializer) -> Filters:
+def _filters(query: DashboardQuerySerializer) -> Filters:
     data = query.validated_data
     officer = data.get("officer")
     return Filters(
@@ -53,7 +51,7 @@ def _list_path(key: str, filters: Filters, **params: str) -> str:
 
 DASHBOARD_ROW = PolymorphicProxySerializer(
     component_name="DashboardRow",
-    serializers=list(s.DASHBOARD_ROWS.values()),
+    serializers=list(DASHBOARD_ROWS.values()),
     resource_type_field_name=None,
     many=True,
 )
@@ -74,8 +72,8 @@ class DashboardViewSet(ApiMixin, viewsets.GenericViewSet):
     filter_backends: list[Any] = []
 
     @extend_schema(
-        parameters=[s.DashboardQuerySerializer],
-        responses=s.DashboardSerializer,
+        parameters=[DashboardQuerySerializer],
+        responses=DashboardSerializer,
         summary="The dashboard's figures",
         description="Memberships expiring within 30/60/90/180 days, lapsed, revalidations "
         "overdue and not started, action plans overdue and due this week, the pipeline by "
@@ -84,7 +82,7 @@ class DashboardViewSet(ApiMixin, viewsets.GenericViewSet):
         "(`list`), whose `count` is the figure.",
     )
     def list(self, request: Request) -> Response:
-        query = s.DashboardQuerySerializer(data=request.query_params)
+        query = DashboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = _filters(query)
         figures = dashboard_selectors.dashboard_figures(filters=filters)
@@ -111,10 +109,10 @@ class DashboardViewSet(ApiMixin, viewsets.GenericViewSet):
         for month in figures["expiries"]:
             month["key"] = "expiring-month"
             month["list"] = _list_path("expiring-month", filters, month=month["param"])
-        return Response(s.DashboardSerializer(figures).data)
+        return Response(DashboardSerializer(figures).data)
 
     @extend_schema(
-        parameters=[LIST_KEY, s.DashboardListQuerySerializer],
+        parameters=[LIST_KEY, DashboardListQuerySerializer],
         responses=DASHBOARD_ROW,
         summary="The list behind a figure",
         description="The rows a figure counts, in the page's order, paginated: `count` is "
@@ -125,7 +123,7 @@ class DashboardViewSet(ApiMixin, viewsets.GenericViewSet):
         spec = dashboard_selectors.LISTS.get(key)
         if spec is None:
             raise exceptions.NotFound()
-        query = s.DashboardListQuerySerializer(data=request.query_params)
+        query = DashboardListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = {name: query.validated_data.get(name, "") for name in spec.params}
         missing = {
@@ -142,48 +140,5 @@ class DashboardViewSet(ApiMixin, viewsets.GenericViewSet):
                 {name: [_("This value is not valid for this list.")] for name in spec.params}
             ) from None
         page = self.paginate_queryset(rows)
-        serializer = s.DASHBOARD_ROWS[spec.kind]
+        serializer = DASHBOARD_ROWS[spec.kind]
         return self.get_paginated_response(serializer(page, many=True).data)
-
-
-class WorkQueueViewSet(ApiMixin, viewsets.GenericViewSet):
-    """The officer's work queue, as on the workbench page: applications and revalidations
-    in progress, by stage, assigned to me / unassigned / all, with the age in the stage and
-    the next deadline; officers and managers only (403 for any other role)."""
-
-    permission_classes = [IsAuthenticated, OfficersOnly]
-    filter_backends: list[Any] = []
-
-    @extend_schema(
-        parameters=[s.QueueQuerySerializer],
-        responses=s.QueueRowSerializer(many=True),
-        summary="The work queue",
-        description="Cases to work on, filtered and sorted as on the workbench page. Take a "
-        "case with `applications/{id}/start-review/` (submitted) or "
-        "`applications/{id}/assign-officer/`; a manager assigns a member's officer (and so "
-        "its revalidation) with `memberships/{id}/assign-officer/`.",
-    )
-    def list(self, request: Request) -> Response:
-        query = s.QueueQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
-        user = request.user
-        rows = work_queue_rows(
-            user=user,
-            kind=values.get("kind", ""),
-            who=values["who"],
-            stage=values.get("stage", ""),
-            q=values.get("q", ""),
-            sort=values["sort"],
-        )
-        page = self.paginate_queryset(rows)
-        assert page is not None  # DEFAULT_PAGINATION_CLASS is set: there is a paginator
-        stage = s.QueueQuerySerializer().fields["stage"]
-        assert isinstance(stage, serializers.ChoiceField)  # declared so
-        labels = dict(stage.choices)
-        now = timezone.now()
-        for row in page:
-            row["stage_label"] = str(labels.get(row["row_stage"], row["row_stage"]))
-            row["days_in_stage"] = (now - row["row_since"]).days if row["row_since"] else None
-            row["is_mine"] = row["row_officer_id"] == user.pk
-        return self.get_paginated_response(s.QueueRowSerializer(page, many=True).data)

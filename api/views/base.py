@@ -1,5 +1,6 @@
 """What every API view shares: authentication, the partner restriction, the error shape in
-the schema, scoped lookups (404 outside the caller's scope), and transitions as actions."""
+the schema, scoped lookups (404 outside the caller's scope), transitions as actions, a path
+id in the schema and the address of a page for an e-mail."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -18,9 +22,9 @@ from rest_framework.response import Response
 
 from core.audit import audit_history
 
-from .permissions import NotPartner
-from .schema import ApiAutoSchema
-from .serializers import AuditEventSerializer
+from ..permissions import NotPartner
+from ..schema import ApiAutoSchema
+from ..serializers.base import AuditEventSerializer
 
 if TYPE_CHECKING:
     from rest_framework.authentication import BaseAuthentication
@@ -123,3 +127,18 @@ def transition(
     view.__doc__ = summary
     routed = action(detail=True, methods=["post"], url_path=url_path)(view)
     return extend_schema(request=input_class, summary=summary)(routed)
+
+
+def link_template(request: Request, view_name: str, **kwargs: str) -> str:
+    """The absolute address of a page for an e-mail in both languages: ``{lang}`` for the
+    language prefix and ``{name}`` for each keyword (as the portal builds it)."""
+    with translation.override("en"):
+        path = reverse(view_name, kwargs={name: name.upper() for name in kwargs} or None)
+    template = request.build_absolute_uri("/") + "{lang}/" + path.removeprefix("/en/")
+    for name in kwargs:
+        template = template.replace(name.upper(), "{" + name + "}")
+    return template
+
+
+def path_id(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
