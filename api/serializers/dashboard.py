@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -198,8 +200,6 @@ class DashboardApplicationRowSerializer(_CompanyColumns):
     assigned_officer_name = serializers.SerializerMethodField()
 
     def get_days_in_state(self, row: Application) -> int | None:
-        from django.utils import timezone
-
         if row.state_changed_at is None:
             return None
         return (timezone.now() - row.state_changed_at).days
@@ -220,8 +220,6 @@ class DashboardDecisionRowSerializer(serializers.Serializer):
     note = serializers.CharField()
 
     def get_object_type(self, row: AuditEvent) -> str:
-        from django.contrib.contenttypes.models import ContentType
-
         return ContentType.objects.get_for_id(row.content_type_id).model
 
     def get_actor(self, row: AuditEvent) -> str:
