@@ -23,7 +23,7 @@ from traders.models import Application, CatalogueVersion, ProfileAnswer, Require
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "Harbour-gate-2026"
-CATALOGUE = Path(services.__file__).resolve().parent / "catalogue_data" / "pip_2024.json"
+CATALOGUE = Path(services.__file__).resolve().parents[1] / "catalogue_data" / "pip_2024.json"
 
 
 def _catalogue() -> None:
