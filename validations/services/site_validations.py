@@ -1,0 +1,262 @@
+"""Site validations: scheduling a visit (initial, revalidation, spot check), starting it,
+completing its report and cancelling it. Moving the application or the change notice that
+a visit concerns goes through the traders services, in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.dates import agency_today
+from core.errors import DomainError, Incomplete
+from core.inputs import require_text
+from core.roles import OFFICERS, SYSTEM, permission_check
+from core.transitions import transition_run
+from traders import services as trader_services
+from traders.models import Application, CatalogueVersion, ChangeNotice, Company, Membership, Site
+from traders.selectors import catalogue_current
+
+from ..models import SiteValidation
+from ..selectors import validation_missing_findings
+
+if TYPE_CHECKING:
+    from core.models import User
+
+
+# Memberships a visit or a plan can still concern: not ended for good.
+CURRENT_MEMBERSHIP_STATES = frozenset(
+    {Membership.State.ACTIVE, Membership.State.SUSPENDED, Membership.State.APPEALED}
+)
+
+
+def site_validation_schedule(
+    *,
+    company: Company,
+    actor: User,
+    kind: str,
+    scheduled_for: dt.date,
+    sites: Sequence[Site] = (),
+    officers: Sequence[User] = (),
+    joint_with_cbp: bool = False,
+    application: Application | None = None,
+    membership: Membership | None = None,
+    catalogue: CatalogueVersion | None = None,
+    change_notice: ChangeNotice | None = None,
+) -> SiteValidation:
+    """Schedule a visit; the actor leads it.
+
+    An initial validation is for an eligible application (which moves to
+    ``validation_scheduled`` in the same transaction) and is assessed against the catalogue
+    of the application's security profile; it covers the application's sites unless others
+    are given. Every other kind is for a current membership of the company, against the
+    catalogue given or the one in force. A spot check may follow up a change notice, which
+    then records the follow-up in the same transaction.
+    """
+    permission_check(
+        actor=actor, roles=OFFICERS, action="schedule_site_validation", company_id=company.pk
+    )
+    Kind = SiteValidation.Kind
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of site validation.")})
+    if scheduled_for < agency_today():
+        raise ValidationError({"scheduled_for": _("The visit cannot be scheduled in the past.")})
+    if kind == Kind.INITIAL:
+        if application is None or application.company_id != company.pk:
+            raise ValidationError(
+                {"application": _("Choose the company's application to validate.")}
+            )
+        if membership is not None:
+            raise ValidationError(
+                {"membership": _("An initial validation is for an application, not a membership.")}
+            )
+        profile_catalogue = application.profile.catalogue
+        if catalogue is not None and catalogue.pk != profile_catalogue.pk:
+            raise ValidationError(
+                {
+                    "catalogue": _(
+                        "An application is validated against the catalogue of its security "
+                        "profile (%(catalogue)s)."
+                    )
+                    % {"catalogue": profile_catalogue}
+                }
+            )
+        catalogue = profile_catalogue
+        if not sites:
+            sites = list(application.sites.all())
+    else:
+        if membership is None or membership.company_id != company.pk:
+            raise ValidationError({"membership": _("Choose the company's membership.")})
+        if application is not None:
+            raise ValidationError(
+                {"application": _("Only an initial validation is for an application.")}
+            )
+        if membership.state not in CURRENT_MEMBERSHIP_STATES:
+            raise DomainError(
+                _("This membership is %(state)s: its sites are no longer validated.")
+                % {"state": membership.get_state_display()},
+                code="membership_ended",
+            )
+        catalogue = catalogue or catalogue_current()
+    if change_notice is not None:
+        if kind != Kind.SPOT_CHECK:
+            raise ValidationError(
+                {"change_notice": _("Only a spot check follows up a change notice.")}
+            )
+        if change_notice.company_id != company.pk:
+            raise ValidationError(
+                {"change_notice": _("Choose a change notice of the same company.")}
+            )
+    if any(site.company_id != company.pk for site in sites):
+        raise ValidationError({"sites": _("Choose sites of the company being validated.")})
+    if any(officer.role not in OFFICERS for officer in officers):
+        raise ValidationError({"officers": _("Only officers and managers can take part.")})
+
+    with transaction.atomic():
+        # The application (or notice) moves first: its row lock makes a second, concurrent
+        # scheduling wait and then find it no longer eligible.
+        if kind == Kind.INITIAL:
+            assert application is not None
+            trader_services.application_schedule_validation(application=application, actor=actor)
+        if change_notice is not None:
+            trader_services.change_notice_open_follow_up(
+                notice=change_notice,
+                actor=actor,
+                follow_up="spot_check",
+                note=_("Spot check scheduled for %(date)s.") % {"date": scheduled_for.isoformat()},
+            )
+        validation = SiteValidation.objects.create(
+            company=company,
+            kind=kind,
+            application=application if kind == Kind.INITIAL else None,
+            membership=membership if kind != Kind.INITIAL else None,
+            change_notice=change_notice,
+            catalogue=catalogue,
+            joint_with_cbp=joint_with_cbp,
+            lead_officer=actor,
+            scheduled_for=scheduled_for,
+        )
+        validation.sites.set(sites)
+        validation.officers.set({actor, *officers})
+        audit_record(
+            actor=actor,
+            obj=validation,
+            action="schedule",
+            to_state=SiteValidation.State.SCHEDULED,
+            note=_("%(kind)s on %(date)s.")
+            % {"kind": validation.get_kind_display(), "date": scheduled_for.isoformat()},
+        )
+    return validation
+
+
+def site_validation_start(*, validation: SiteValidation, actor: User) -> SiteValidation:
+    return transition_run(
+        obj=validation,
+        action="start",
+        actor=actor,
+        roles=OFFICERS,
+        kwargs={"when": timezone.now()},
+        fields=["started_at"],
+    )
+
+
+def site_validation_complete(
+    *, validation: SiteValidation, actor: User, outcome: str, recommendations: str = ""
+) -> SiteValidation:
+    """Close the report: every requirement of the catalogue needs a finding. Completing an
+    initial validation records it on the application, in the same transaction."""
+    if outcome not in SiteValidation.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the validation.")})
+    recommendations = (recommendations or "").strip()
+    outcome_label = str(SiteValidation.Outcome(outcome).label)
+
+    def check(v: SiteValidation) -> None:
+        missing = validation_missing_findings(validation=v)
+        if missing:
+            raise Incomplete(
+                _("The report cannot be completed yet: %(count)s requirement(s) have no finding.")
+                % {"count": len(missing)},
+                missing=missing,
+            )
+
+    def after(v: SiteValidation) -> None:
+        if v.kind == SiteValidation.Kind.INITIAL and v.application is not None:
+            trader_services.application_record_validation(
+                application=v.application, actor=actor, note=outcome_label
+            )
+
+    return transition_run(
+        obj=validation,
+        action="complete",
+        actor=actor,
+        roles=OFFICERS,
+        note=outcome_label,
+        kwargs={"outcome": outcome, "recommendations": recommendations, "when": timezone.now()},
+        fields=["outcome", "recommendations", "completed_at"],
+        check=check,
+        after=after,
+    )
+
+
+def site_validation_cancel(
+    *, validation: SiteValidation, actor: User, reason: str
+) -> SiteValidation:
+    """Cancel a visit that has not been completed; an initial validation's application goes
+    back to eligible, ready for a new one (unless the applicant has withdrawn it meanwhile:
+    a withdrawn application stays withdrawn)."""
+    reason = require_text(reason, "reason", _("Give the reason for cancelling the visit."))
+
+    def after(v: SiteValidation) -> None:
+        if v.kind != SiteValidation.Kind.INITIAL or v.application_id is None:
+            return
+        application = Application.objects.get(pk=v.application_id)
+        if application.state == Application.State.VALIDATION_SCHEDULED:
+            trader_services.application_unschedule_validation(
+                application=application, actor=actor, note=reason
+            )
+
+    return transition_run(
+        obj=validation,
+        action="cancel",
+        actor=actor,
+        roles=OFFICERS,
+        note=reason,
+        kwargs={"reason": reason},
+        fields=["cancel_reason"],
+        after=after,
+    )
+
+
+def site_validations_cancel_for_withdrawal(*, application: Application) -> list[SiteValidation]:
+    """Cancel the visits of a withdrawn application that are still scheduled: they will
+    never take place. Called by ``traders.services.application_withdraw`` inside its
+    transaction, once the application is withdrawn (so it stays withdrawn). The system
+    cancels them (actor=None): a trader may not cancel a visit, and the trader's own act is
+    audited on the application. A visit under way is left to its officer, who may still
+    cancel it (it can no longer be completed)."""
+    note = _("The applicant withdrew application %(reference)s.") % {
+        "reference": application.reference
+    }
+    scheduled = (
+        SiteValidation.objects.select_for_update()
+        .filter(application_id=application.pk, state=SiteValidation.State.SCHEDULED)
+        .order_by("pk")
+    )
+    return [
+        transition_run(
+            obj=validation,
+            action="cancel",
+            actor=None,
+            roles={SYSTEM},
+            note=note,
+            kwargs={"reason": note},
+            fields=["cancel_reason"],
+        )
+        for validation in scheduled
+    ]
