@@ -29,7 +29,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 from .models import Role, User
-from .roles import STAFF_ROLES, TRADER_ONLY
+from .roles import STAFF_ROLES
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -109,10 +109,6 @@ class RoleRequiredMixin:
         if refusal is not None:
             return refusal
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a View
-
-
-class TraderRequiredMixin(RoleRequiredMixin):
-    allowed_roles = TRADER_ONLY
 
 
 class StaffRequiredMixin(RoleRequiredMixin):

@@ -118,10 +118,6 @@ def application_list_for(*, user: Any) -> models.QuerySet[Application]:
     return scope_for(Application, user=user).select_related("company", "profile")
 
 
-def security_profile_list_for(*, user: Any) -> models.QuerySet[SecurityProfile]:
-    return scope_for(SecurityProfile, user=user)
-
-
 def evidence_list_for(*, user: Any) -> models.QuerySet[EvidenceFile]:
     return scope_for(EvidenceFile, user=user)
 

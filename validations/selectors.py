@@ -78,20 +78,6 @@ def incident_list_for(*, user: Any) -> models.QuerySet[Incident]:
 # --- What the daily sweep reads (values only: the sweep works on many rows at once) -------
 
 
-def action_plan_deadline_rows(*, start: Any, end: Any) -> list[dict[str, Any]]:
-    """Plans waiting for the member (issued or returned) due in [start, end]: the
-    reminders' window. Served by the partial index on open plans' deadline."""
-    return list(
-        ActionPlan.objects.filter(
-            state__in=[ActionPlan.State.ISSUED, ActionPlan.State.RETURNED],
-            deadline__gte=start,
-            deadline__lte=end,
-        )
-        .order_by()
-        .values("pk", "company_id", "issued_by_id", "deadline")
-    )
-
-
 def action_plan_in_state_rows(*, state: str) -> list[dict[str, Any]]:
     """Open plans in ``state`` (overdue, escalated): who must be told."""
     return list(
