@@ -84,8 +84,8 @@ def main() -> None:
         connection.settings_dict.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
     call_command("migrate", verbosity=0)
-    from backoffice.demo import demo_is_seeded
     from core.models import User
+    from demo.selectors import demo_is_seeded
     from traders.models import Company, Membership
 
     if not demo_is_seeded() or Company.objects.count() < args.companies:

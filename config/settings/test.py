@@ -6,6 +6,9 @@ from .base import VAR_DIR, env
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/trusted_trader"),
 }
+# The demo data set: its tests, the benchmarks and the tests that seed with it.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+DEMO_DATA_ALLOWED = True
 # Static files are not collected for tests: serve none through WhiteNoise.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

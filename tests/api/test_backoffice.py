@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from backoffice.demo import demo_seed
 from core.dates import agency_today
+from demo.services import demo_seed
 from tests.factories import make_application, make_membership
 from tests.revalidation.factories import make_cycle
 from traders.models import Application

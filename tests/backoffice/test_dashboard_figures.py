@@ -14,10 +14,10 @@ import time_machine
 from django.urls import reverse
 
 from backoffice import selectors
-from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
 from core.dates import agency_today
 from core.models import Role
+from demo.services import demo_seed
 from tests.factories import CompanyFactory, UserFactory, make_application, make_membership
 from traders import services
 from traders.models import BusinessType, Membership

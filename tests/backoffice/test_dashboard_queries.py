@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice import selectors
-from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
+from demo.services import demo_seed
 from traders.models import Membership
 
 MAX_DASHBOARD_QUERIES = 20

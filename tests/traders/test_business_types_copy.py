@@ -8,9 +8,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from backoffice import selectors
-from backoffice.demo import demo_seed
 from backoffice.selectors import Filters
 from core.models import AuditEvent
+from demo.services import demo_seed
 from revalidation.models import RevalidationCycle
 from tests.factories import (
     CompanyFactory,

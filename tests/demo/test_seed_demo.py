@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
-from backoffice.demo import DEMO_PASSWORD
 from core.dates import add_years, agency_today, membership_expiry
 from core.identifiers import application_reference_next, member_number_next
 from core.models import AuditEvent, Role, User
+from demo.accounts import DEMO_PASSWORD
 from revalidation.models import RevalidationCycle
 from traders.models import (
     Application,

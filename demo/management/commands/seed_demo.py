@@ -8,13 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from backoffice.demo import (
-    DEMO_PASSWORD,
-    EXTRA_OFFICERS,
-    demo_credentials,
-    demo_is_seeded,
-    demo_seed,
-)
+from demo.accounts import DEMO_PASSWORD, EXTRA_OFFICERS
+from demo.selectors import demo_credentials, demo_is_seeded
+from demo.services import DemoDataNotAllowed, demo_data_allowed_check, demo_seed
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -48,7 +44,7 @@ class Command(BaseCommand):
         "and member numbers; the demo users are reused), unless --skip-if-seeded. Each batch "
         "is one transaction; on PostgreSQL rows are written with COPY (100,000 companies in "
         "about three minutes). The lifecycle services are bypassed for speed: demo data only, "
-        "never on a production database."
+        "never on a production database (refused unless the settings allow demo data)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -87,6 +83,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            demo_data_allowed_check()
+        except DemoDataNotAllowed as exc:  # before anything is read or written
+            raise CommandError(str(exc)) from exc
         if options["skip_if_seeded"] and demo_is_seeded():
             self.stdout.write("Demo data already loaded; nothing changed.")
             self._credentials()
