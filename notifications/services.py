@@ -4,6 +4,14 @@ A reminder is recorded in the ledger first (unique per object, kind and mileston
 once that is committed, a task delivers it: e-mail to each recipient in their preferred
 language, and an in-app notification. Delivery is idempotent: a sent reminder is not sent
 again, and a recipient already e-mailed is not e-mailed again when a later one fails.
+
+Calls go one way, tasks to services: the tasks (``notifications.tasks``) take ids and call
+:func:`reminder_deliver` and :func:`reminder_mark_failed`; the Celery plumbing (one message
+per reminder, batches fanned out, inline delivery) is there too, in
+``tasks.reminders_enqueue``. The one call back is :func:`_enqueue_on_commit`: a recorded
+reminder has to be handed to the workers after commit, and only the task module can do
+that. It imports the task module when it runs, not at import time, because the task module
+imports this one to call its services.
 """
 
 from __future__ import annotations
@@ -88,33 +96,17 @@ def _unique_ids(ids: Iterable[int | None]) -> list[int]:
     return sorted({i for i in ids if i is not None})
 
 
-# Above this many, the sweep sends one message per batch and a worker fans the batch out
-# into one delivery task per reminder: a catch-up of 50,000 reminders does not hold the
-# sweep for a minute of broker round trips.
-FAN_OUT_BATCH = 500
+def deliveries_are_inline() -> bool:
+    """Inside :func:`deliveries_inline`: reminders are delivered in this process."""
+    return _deliver_inline.get()
 
 
-def reminders_enqueue(*, reminder_ids: Sequence[int]) -> None:
-    """Hand reminders to the workers (called after commit): one delivery task each, so each
-    retries on its own. Inline in ``deliveries_inline``."""
-    from .tasks import deliver_reminder, enqueue_reminders
+def _enqueue_on_commit(*, reminder_ids: Sequence[int]) -> None:
+    """Hand the reminders to the workers once the transaction commits (see the module's
+    docstring for why the task module is imported here)."""
+    from .tasks import reminders_enqueue
 
-    if not reminder_ids:
-        return
-    if _deliver_inline.get() or deliver_reminder.app.conf.task_always_eager:
-        for reminder_id in reminder_ids:
-            deliver_reminder.apply(args=(reminder_id,))
-        return
-    ids = list(reminder_ids)
-    with deliver_reminder.app.producer_or_acquire() as producer:
-        if len(ids) <= FAN_OUT_BATCH:
-            for reminder_id in ids:
-                deliver_reminder.apply_async(args=(reminder_id,), producer=producer)
-            return
-        for start in range(0, len(ids), FAN_OUT_BATCH):
-            enqueue_reminders.apply_async(
-                args=(ids[start : start + FAN_OUT_BATCH],), producer=producer
-            )
+    transaction.on_commit(partial(reminders_enqueue, reminder_ids=list(reminder_ids)))
 
 
 def reminder_record_and_enqueue(
@@ -141,7 +133,7 @@ def reminder_record_and_enqueue(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(partial(reminders_enqueue, reminder_ids=[reminder.pk]))
+    _enqueue_on_commit(reminder_ids=[reminder.pk])
     return reminder
 
 
@@ -177,7 +169,7 @@ def reminders_record_and_enqueue(
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
         created = list(Reminder.objects.filter(run=run).values_list("pk", flat=True))
-        transaction.on_commit(partial(reminders_enqueue, reminder_ids=created))
+        _enqueue_on_commit(reminder_ids=created)
     return created
 
 
@@ -194,7 +186,7 @@ def reminders_requeue_stale(*, older_than: dt.timedelta) -> int:
         )
         if stale:
             Reminder.objects.filter(pk__in=stale).update(enqueued_at=now)
-            transaction.on_commit(partial(reminders_enqueue, reminder_ids=stale))
+            _enqueue_on_commit(reminder_ids=stale)
     return len(stale)
 
 
@@ -319,7 +311,7 @@ def reminder_retry(*, reminder: Reminder, actor: User) -> Reminder:
         locked.status = Reminder.Status.PENDING
         locked.enqueued_at = timezone.now()
         locked.save(update_fields=["status", "enqueued_at"])
-        transaction.on_commit(partial(reminders_enqueue, reminder_ids=[locked.pk]))
+        _enqueue_on_commit(reminder_ids=[locked.pk])
     return locked
 
 

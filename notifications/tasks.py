@@ -1,8 +1,12 @@
-"""Celery tasks of the notifications: they take ids and call a service."""
+"""Celery tasks of the notifications: they take ids and call a service.
+
+Also the plumbing that hands reminders to the workers (:func:`reminders_enqueue`), which the
+services schedule after commit."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from celery import shared_task
 from django.conf import settings
@@ -11,9 +15,9 @@ from django.db import OperationalError
 from .models import Reminder
 from .services import (
     TRANSIENT_ERRORS,
+    deliveries_are_inline,
     reminder_deliver,
     reminder_mark_failed,
-    reminders_enqueue,
 )
 
 logger = logging.getLogger(__name__)
@@ -79,3 +83,30 @@ def enqueue_reminders(reminder_ids: list[int]) -> int:
     reminder enqueued twice is still delivered once)."""
     reminders_enqueue(reminder_ids=reminder_ids)
     return len(reminder_ids)
+
+
+# Above this many, the sweep sends one message per batch and a worker fans the batch out
+# into one delivery task per reminder: a catch-up of 50,000 reminders does not hold the
+# sweep for a minute of broker round trips.
+FAN_OUT_BATCH = 500
+
+
+def reminders_enqueue(*, reminder_ids: Sequence[int]) -> None:
+    """Hand reminders to the workers (called after commit): one delivery task each, so each
+    retries on its own. Inline in ``services.deliveries_inline``."""
+    if not reminder_ids:
+        return
+    if deliveries_are_inline() or deliver_reminder.app.conf.task_always_eager:
+        for reminder_id in reminder_ids:
+            deliver_reminder.apply(args=(reminder_id,))
+        return
+    ids = list(reminder_ids)
+    with deliver_reminder.app.producer_or_acquire() as producer:
+        if len(ids) <= FAN_OUT_BATCH:
+            for reminder_id in ids:
+                deliver_reminder.apply_async(args=(reminder_id,), producer=producer)
+            return
+        for start in range(0, len(ids), FAN_OUT_BATCH):
+            enqueue_reminders.apply_async(
+                args=(ids[start : start + FAN_OUT_BATCH],), producer=producer
+            )
