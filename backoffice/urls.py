@@ -1,64 +1,78 @@
 from django.urls import path
 
-from . import dashboard, workbench
+from . import dashboard
+from .views import (
+    action_plans,
+    applications,
+    files,
+    members,
+    monitoring,
+    revalidations,
+    site_validations,
+    work_queue,
+)
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", workbench.workbench, name="workbench"),
-    # The officer workbench (issue 4): backoffice/workbench.py
-    path("applications/<int:pk>/", workbench.application_review, name="application"),
-    path("applications/<int:pk>/take/", workbench.application_take, name="application_take"),
-    path("applications/<int:pk>/assign/", workbench.application_assign, name="application_assign"),
+    path("", work_queue.workbench, name="workbench"),
+    # The officer workbench (issue 4): backoffice/views/
+    path("applications/<int:pk>/", applications.application_review, name="application"),
+    path("applications/<int:pk>/take/", applications.application_take, name="application_take"),
+    path(
+        "applications/<int:pk>/assign/", applications.application_assign, name="application_assign"
+    ),
     path(
         "applications/<int:pk>/schedule/",
-        workbench.validation_schedule,
+        applications.validation_schedule,
         name="validation_schedule",
     ),
-    path("evidence/<int:pk>/", workbench.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/", files.evidence_download, name="evidence"),
     path(
         "answer-files/<int:pk>/",
-        workbench.information_file_download,
+        files.information_file_download,
         name="information_file",
     ),
-    path("validations/<int:pk>/", workbench.validation_detail, name="validation"),
+    path("validations/<int:pk>/", site_validations.validation_detail, name="validation"),
     path(
         "validations/<int:pk>/findings/<int:requirement_pk>/",
-        workbench.finding_save,
+        site_validations.finding_save,
         name="finding_save",
     ),
-    path("validations/<int:pk>/report/", workbench.validation_report, name="validation_report"),
+    path(
+        "validations/<int:pk>/report/", site_validations.validation_report, name="validation_report"
+    ),
     path(
         "validations/<int:pk>/action-plan/",
-        workbench.action_plan_issue,
+        action_plans.action_plan_issue,
         name="action_plan_issue",
     ),
     path(
         "finding-evidence/<int:pk>/",
-        workbench.finding_evidence_download,
+        files.finding_evidence_download,
         name="finding_evidence",
     ),
-    path("action-plans/", workbench.action_plan_list, name="action_plans"),
-    path("action-plans/<int:pk>/", workbench.action_plan_detail, name="action_plan"),
+    path("action-plans/", action_plans.action_plan_list, name="action_plans"),
+    path("action-plans/<int:pk>/", action_plans.action_plan_detail, name="action_plan"),
     path(
         "action-plan-files/<int:pk>/",
-        workbench.action_plan_evidence_download,
+        files.action_plan_evidence_download,
         name="action_plan_evidence",
     ),
-    path("change-notices/", workbench.change_notice_list, name="change_notices"),
-    path("change-notices/<int:pk>/", workbench.change_notice_detail, name="change_notice"),
-    path("incidents/", workbench.incident_list, name="incidents"),
-    path("incidents/<int:pk>/", workbench.incident_detail, name="incident"),
-    path("companies/<int:pk>/", workbench.company_file, name="company"),
+    path("change-notices/", monitoring.change_notice_list, name="change_notices"),
+    path("change-notices/<int:pk>/", monitoring.change_notice_detail, name="change_notice"),
+    path("incidents/", monitoring.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", monitoring.incident_detail, name="incident"),
+    path("companies/<int:pk>/", members.company_file, name="company"),
     path(
         "companies/<int:pk>/spot-check/",
-        workbench.company_spot_check,
+        monitoring.company_spot_check,
         name="company_spot_check",
     ),
-    path("memberships/<int:pk>/assign/", workbench.membership_assign, name="membership_assign"),
-    path("revalidations/<int:pk>/", workbench.revalidation_detail, name="revalidation"),
+    path("memberships/<int:pk>/assign/", members.membership_assign, name="membership_assign"),
+    path("revalidations/<int:pk>/", revalidations.revalidation_detail, name="revalidation"),
     path(
         "incidents/<int:pk>/action-plan/",
-        workbench.incident_action_plan_issue,
+        action_plans.incident_action_plan_issue,
         name="incident_action_plan_issue",
     ),
     # The manager dashboard and decisions (issue 5): backoffice/dashboard.py

@@ -120,9 +120,9 @@ def test_the_scheduled_visit_is_the_next_deadline(client: Client, officer) -> No
 
 
 def test_pages_of_25(client: Client, officer, monkeypatch) -> None:
-    from backoffice import workbench
+    from backoffice.views import work_queue
 
-    monkeypatch.setattr(workbench, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(work_queue, "QUEUE_PAGE_SIZE", 2)
     apps = [make_application(state=S.SUBMITTED) for _ in range(3)]
     client.force_login(officer)
     first = client.get(f"{QUEUE}?sort=reference").content.decode()
