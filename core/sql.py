@@ -47,8 +47,7 @@ class Median(models.Aggregate):
     function = "percentile_disc"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    # Aggregate's own signature (the stubs type it over Func's, ignoring the override too).
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # noqa: ANN401
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # noqa: ANN401
         return super().as_sql(
             compiler, connection, function="median_disc", template="%(function)s(%(expressions)s)"
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import model_choice_field
@@ -253,7 +254,8 @@ class ApplicationStartForm(SitesChoiceMixin, forms.Form):
 
     def token_renew(self) -> None:
         """A fresh token after an expired one, so that the next submission can start."""
-        data = self.data.copy()  # a mutable copy of the submitted data
+        data = QueryDict(mutable=True)
+        data.update(self.data)  # every value of every field (the sites' list too)
         data["form_token"] = start_token_new(user_id=self.user_id or 0)
         self.data = data
 

@@ -22,7 +22,11 @@ from tests.factories import (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.get_closest_marker("postgres"):
+        if marker := item.get_closest_marker("postgres"):
+            if not marker.args:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: say why it needs PostgreSQL: postgres(why)"
+                )
             item.fixturenames.append("_require_postgres")
 
 
@@ -140,11 +144,15 @@ def ensure_reference_data() -> None:
 
 
 @pytest.fixture
-def _require_postgres() -> None:
+def _require_postgres(request: pytest.FixtureRequest) -> None:
+    """A test marked ``postgres("why")`` skips on another database, saying why; in CI it
+    fails instead (CI's SQLite run deselects these tests by name: ``-m "not postgres"``)."""
     if connection.vendor != "postgresql":
+        marker = request.node.get_closest_marker("postgres")
+        why = marker.args[0] if marker and marker.args else "needs PostgreSQL"
         if os.environ.get("CI"):
-            pytest.fail("This test needs PostgreSQL, and CI must run it (DATABASE_URL).")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+            pytest.fail(f"This test needs PostgreSQL ({why}), and CI must run it (DATABASE_URL).")
+        pytest.skip(f"PostgreSQL only: {why} (set DATABASE_URL to a PostgreSQL server)")
 
 
 @pytest.fixture

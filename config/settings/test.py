@@ -1,11 +1,15 @@
 """Tests run against a real PostgreSQL (127.0.0.1) unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import VAR_DIR, database_from_env, env
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/trusted_trader"),
+    "default": database_from_env(default="postgres://postgres@127.0.0.1:5432/trusted_trader"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: a real Celery worker (tests/browser/test_embedded_journey.py) opens
+    # the test database from another process, as bin/start's worker opens var/db.sqlite3.
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}.test"}
 # The demo data set: its tests, the benchmarks and the tests that seed with it.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 DEMO_DATA_ALLOWED = True

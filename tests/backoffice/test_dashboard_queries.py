@@ -42,7 +42,6 @@ def query_counts(client) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.postgres
 def test_constant_queries_from_10_to_1000_memberships(
     client, manager, django_assert_max_num_queries
 ):
@@ -63,7 +62,6 @@ def test_constant_queries_from_10_to_1000_memberships(
                 b"".join(response.streaming_content)
 
 
-@pytest.mark.postgres
 def test_record_pages_constant_queries(client, manager, django_assert_max_num_queries):
     client.force_login(manager)
     demo_seed(companies=14, full_profiles=0)
@@ -82,7 +80,7 @@ def explain(sql: str, params: tuple) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("reads PostgreSQL's query plan")
 def test_the_90_day_list_uses_the_expiry_index(db):
     """With enough rows and fresh statistics the planner picks the partial index on active
     memberships' expiry for the 90-day list (its page and its count)."""
@@ -98,7 +96,7 @@ def test_the_90_day_list_uses_the_expiry_index(db):
         assert "Index" in plan, plan
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("reads PostgreSQL's query plan")
 def test_the_dashboard_figures_can_use_the_indexes(db):
     """With sequential scans off, the membership figures' query is answerable from the
     expiry indexes: proof the index is usable whatever the table size."""

@@ -117,7 +117,7 @@ def test_new_events_can_still_be_written(event):
 # --- Append-only in the database ----------------------------------------------------------
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("the append-only trigger is PostgreSQL's: SQLite's flush deletes rows")
 @pytest.mark.parametrize(
     "sql",
     [
@@ -134,7 +134,7 @@ def test_database_refuses_raw_sql_changes(sql, event):
     assert _row(event) == before
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("the append-only trigger is PostgreSQL's: SQLite's flush deletes rows")
 def test_database_refuses_changes_that_bypass_the_model(event):
     """The base manager is a plain one: only the trigger stops it."""
     before = _row(event)

@@ -20,7 +20,7 @@ from tests.validations.factories import make_action_plan
 START = dt.date(2026, 1, 15)
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("two sweeps in concurrent transactions meet at row locks and keys")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data_back_afterwards", "reference_data")
 def test_two_sweeps_at_once_send_one_email_each():

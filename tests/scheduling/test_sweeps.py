@@ -227,7 +227,7 @@ def test_only_the_measures_still_owed_are_reminded(django_capture_on_commit_call
     assert due == [(owed.pk, 14), (returned.pk, 7)]
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("reads PostgreSQL's query plan")
 def test_the_item_reminder_window_can_use_its_partial_index():
     """The window's filter implies the partial index's condition (measures not accepted):
     with sequential scans off, PostgreSQL reads it through ``actionplanitem_open_deadline``."""

@@ -35,7 +35,7 @@ ROOT = Path(settings.BASE_DIR)
 WAIT_SECONDS = 90
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.postgres("the worker's processes meet at row locks (FOR UPDATE SKIP LOCKED)"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data_back_afterwards", "reference_data"),
 ]

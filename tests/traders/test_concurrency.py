@@ -21,7 +21,10 @@ from tests.traders.factories import audit_events_for, small_catalogue_load
 from traders import services
 from traders.models import Application, Membership, SecurityProfile
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres("concurrent transactions meeting at row locks"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture(scope="module", autouse=True)

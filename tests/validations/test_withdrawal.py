@@ -118,7 +118,7 @@ def cancelling_a_visit_fails(db):
         )
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres("a PL/pgSQL trigger makes the cancellation fail")
 def test_nothing_is_half_written_when_the_cancel_fails(company, trader, officer, request):
     validation = make_site_validation(company=company, officer=officer)
     application = reload(validation.application)
