@@ -19,6 +19,7 @@ from traders.models import (
     Requirement,
     Site,
 )
+from validations import services as validation_services
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -119,7 +120,7 @@ def make_application(
     if state == S.DRAFT:
         return app
     if state == S.WITHDRAWN:
-        return services.application_withdraw(application=app, actor=trader)
+        return validation_services.application_withdraw(application=app, actor=trader)
     complete_profile(app, trader)
     app = services.application_submit(application=app, actor=trader)
     if state == S.SUBMITTED:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from traders import services as trader_services
 from traders.selectors import application_list_for, information_file_list_for
+from validations import services as validation_services
 
 from ..filters import ApplicationFilter
 from ..serializers.applications import (
@@ -151,7 +152,7 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
     )
     withdraw = transition(
         "withdraw",
-        trader_services.application_withdraw,
+        validation_services.application_withdraw,
         _app,
         NoteSerializer,
         summary="Withdraw the application",

@@ -356,7 +356,7 @@ def test_complete_of_a_withdrawn_application_is_undone_entirely(company, trader,
     """The application refuses in the middle of completing: nothing of it remains."""
     validation = make_site_validation(state=VS.IN_PROGRESS, company=company, officer=officer)
     record_findings(validation, officer)
-    trader_services.application_withdraw(application=validation.application, actor=trader)
+    services.application_withdraw(application=validation.application, actor=trader)
 
     with pytest.raises(TransitionNotAllowed) as exc:
         services.site_validation_complete(validation=validation, actor=officer, outcome="meets")
@@ -387,7 +387,7 @@ def test_cancel_after_the_application_was_withdrawn(company, trader, officer):
     # A visit under way is left to its officer when the applicant withdraws (a scheduled
     # one is cancelled with the withdrawal: tests/validations/test_withdrawal.py).
     validation = make_site_validation(state=VS.IN_PROGRESS, company=company, officer=officer)
-    trader_services.application_withdraw(application=validation.application, actor=trader)
+    services.application_withdraw(application=validation.application, actor=trader)
     assert reload(validation).state == VS.IN_PROGRESS
 
     services.site_validation_cancel(

@@ -6,7 +6,6 @@ from django.db import DatabaseError, connection
 
 from core.errors import NotPermitted
 from tests.validations.factories import audit_events, make_site_validation, reload
-from traders import services as trader_services
 from traders.models import Application
 from validations import services
 from validations.models import SiteValidation
@@ -22,7 +21,7 @@ def test_withdrawing_cancels_the_scheduled_visit(company, trader, officer):
     application = reload(validation.application)
     assert application.state == AS.VALIDATION_SCHEDULED
 
-    withdrawn = trader_services.application_withdraw(
+    withdrawn = services.application_withdraw(
         application=application, actor=trader, note="We will apply next year."
     )
 
@@ -61,7 +60,7 @@ def test_an_earlier_cancelled_visit_keeps_its_reason(company, trader, officer):
     )
     events_before = len(audit_events(earlier))
 
-    trader_services.application_withdraw(application=application, actor=trader)
+    services.application_withdraw(application=application, actor=trader)
 
     assert reload(current).state == VS.CANCELLED
     old = reload(earlier)
@@ -72,7 +71,7 @@ def test_an_earlier_cancelled_visit_keeps_its_reason(company, trader, officer):
 def test_a_visit_under_way_is_left_to_its_officer(company, trader, officer):
     validation = make_site_validation(state=VS.IN_PROGRESS, company=company, officer=officer)
 
-    trader_services.application_withdraw(application=validation.application, actor=trader)
+    services.application_withdraw(application=validation.application, actor=trader)
 
     assert reload(validation.application).state == AS.WITHDRAWN
     assert reload(validation).state == VS.IN_PROGRESS
@@ -84,7 +83,7 @@ def test_a_completed_visit_is_left_alone(company, trader, officer):
     application = reload(validation.application)
     assert application.state == AS.VALIDATED  # a withdrawal is still allowed here
 
-    trader_services.application_withdraw(application=application, actor=trader)
+    services.application_withdraw(application=application, actor=trader)
 
     assert reload(application).state == AS.WITHDRAWN
     fresh = reload(validation)
@@ -96,7 +95,7 @@ def test_another_companys_trader_cannot_withdraw_nor_cancel(company, other_trade
     validation = make_site_validation(company=company, officer=officer)
 
     with pytest.raises(NotPermitted):
-        trader_services.application_withdraw(application=validation.application, actor=other_trader)
+        services.application_withdraw(application=validation.application, actor=other_trader)
 
     assert reload(validation.application).state == AS.VALIDATION_SCHEDULED
     assert reload(validation).state == VS.SCHEDULED
@@ -126,7 +125,7 @@ def test_nothing_is_half_written_when_the_cancel_fails(company, trader, officer,
     request.getfixturevalue("cancelling_a_visit_fails")
 
     with pytest.raises(DatabaseError, match="refused by the test"):
-        trader_services.application_withdraw(application=application, actor=trader)
+        services.application_withdraw(application=application, actor=trader)
 
     fresh_application = reload(application)
     assert (fresh_application.state, fresh_application.decided_at) == (

@@ -2,7 +2,8 @@
 
 Each transition has one service here; it runs through
 :func:`core.transitions.transition_run` (lock, permission, state check, save, audit). The
-steps of the initial site validation are driven by the validations services."""
+steps of the initial site validation are driven by the validations services, and so is the
+withdrawal as a whole (:func:`validations.services.application_withdraw`)."""
 
 from __future__ import annotations
 
@@ -390,19 +391,9 @@ def application_deny(*, application: Application, actor: User, reasons: str) -> 
 
 
 def application_withdraw(*, application: Application, actor: User, note: str = "") -> Application:
-    """The trader withdraws the application before a decision. A site validation of it that
-    is still scheduled will never take place: it is cancelled in the same transaction (by
-    the system, audited on the visit), so no officer has to cancel it by hand. A visit
-    already under way or completed is left as it is."""
-
-    def after(app: Application) -> None:
-        # traders → validations, against the usual direction: withdrawing is the trader's
-        # act and must end its visits atomically. Imported here because validations.services
-        # imports this module.
-        from validations.services import site_validations_cancel_for_withdrawal
-
-        site_validations_cancel_for_withdrawal(application=app)
-
+    """The trader withdraws the application before a decision: the application's side only.
+    Interfaces call :func:`validations.services.application_withdraw`, which runs this and,
+    in the same transaction, cancels the application's site validations still scheduled."""
     return transition_run(
         obj=application,
         action="withdraw",
@@ -411,5 +402,4 @@ def application_withdraw(*, application: Application, actor: User, note: str = "
         note=note,
         kwargs={"when": timezone.now()},
         fields=["decided_at"],
-        after=after,
     )

@@ -7,6 +7,7 @@ as before.
 - ``action_plans``: corrective action plans as a whole
 - ``action_plan_items``: the same plans, measure by measure
 - ``incidents``: security incidents and their analysis
+- ``withdrawal``: an application withdrawn, and its visits still scheduled cancelled
 
 Each lifecycle transition has one service; it runs through
 :func:`core.transitions.transition_run` (lock, permission, state check, save, audit). A
@@ -41,6 +42,7 @@ from .site_validations import (
     site_validation_start,
     site_validations_cancel_for_withdrawal,
 )
+from .withdrawal import application_withdraw
 
 __all__ = [
     "CURRENT_MEMBERSHIP_STATES",
@@ -67,4 +69,5 @@ __all__ = [
     "incident_report",
     "incident_start_analysis",
     "incident_conclude",
+    "application_withdraw",
 ]

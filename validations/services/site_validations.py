@@ -235,7 +235,7 @@ def site_validation_cancel(
 
 def site_validations_cancel_for_withdrawal(*, application: Application) -> list[SiteValidation]:
     """Cancel the visits of a withdrawn application that are still scheduled: they will
-    never take place. Called by ``traders.services.application_withdraw`` inside its
+    never take place. Called by :func:`application_withdraw` (``withdrawal``) inside its
     transaction, once the application is withdrawn (so it stays withdrawn). The system
     cancels them (actor=None): a trader may not cancel a visit, and the trader's own act is
     audited on the application. A visit under way is left to its officer, who may still
