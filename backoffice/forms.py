@@ -2,7 +2,7 @@
 
 Every rule (deadline after today, reasons required, a finding's note when it falls short...)
 is the services'; a form only checks types, so that a refusal always reads the same whether it
-comes from a page or the API. :func:`form_error_apply` puts a service's refusal next to the
+comes from a page or the API. ``core.pages.run_service`` puts a service's refusal next to the
 field it names, or at the top of the form.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import choice_field, model_choice_field
@@ -27,21 +26,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def form_error_apply(form: forms.BaseForm, error: Exception) -> None:
-    """Show a service's refusal on ``form``: a field's error beside the field, anything else
-    (a wrong state, a missing permission, an error on a field the form lacks) at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-        return
-    if isinstance(error, ValidationError):
-        form.add_error(None, error)
-        return
-    form.add_error(None, str(error))
 
 
 # --- The work queue ---------------------------------------------------------------------

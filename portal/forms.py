@@ -28,22 +28,6 @@ from traders.models import (
 )
 
 
-def errors_to_form(
-    form: forms.BaseForm, error: ValidationError, *, fields: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError beside the form's fields (``fields`` maps the
-    service's field names to the form's); anything else goes to the top of the form."""
-    fields = fields or {}
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = fields.get(name, name)
-            for message in messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
