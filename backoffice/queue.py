@@ -12,11 +12,17 @@ from revalidation.selectors import revalidation_queue_rows
 from validations.selectors import application_queue_rows
 
 # The queue's sort orders, by the name the page and the API take; each ends on the row's
-# kind and id so that a page never repeats or skips a row.
-QUEUE_SORTS = {
+# kind and id so that a page never repeats or skips a row. Rows without a deadline come last
+# on every database (PostgreSQL sorts NULL last, SQLite first, unless told).
+QUEUE_SORTS: dict[str, tuple[str | models.OrderBy, ...]] = {
     "oldest": ("row_since", "row_kind", "row_id"),
     "newest": ("-row_since", "row_kind", "row_id"),
-    "deadline": ("row_deadline", "row_since", "row_kind", "row_id"),
+    "deadline": (
+        models.F("row_deadline").asc(nulls_last=True),
+        "row_since",
+        "row_kind",
+        "row_id",
+    ),
     "reference": ("row_reference", "row_kind", "row_id"),
     "company": ("row_company", "row_reference", "row_kind", "row_id"),
 }

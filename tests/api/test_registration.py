@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils.http import urlsafe_base64_encode
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import User
@@ -173,9 +174,10 @@ def test_a_forged_or_malformed_link_is_400(api, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         _register(client)
     uid, token = _link_parts(mail.outbox[0])
+    nobody = urlsafe_base64_encode(str(User.objects.get(email=EMAIL).pk + 1000).encode())
     for body in (
         {"uid": uid, "token": "abc-123"},
-        {"uid": "MQ", "token": token},
+        {"uid": nobody, "token": token},  # another account's link: no such user
         {"uid": "!!", "token": "x"},
     ):
         response = client.post(f"{V1}/auth/verify-email/", body, format="json")
