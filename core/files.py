@@ -65,3 +65,8 @@ def content_attachment(content: bytes, *, filename: str, content_type: str) -> H
     response["Content-Disposition"] = content_disposition_header(True, filename)
     _private(response)
     return response
+
+
+def pdf_attachment(content: bytes, *, filename: str) -> HttpResponse:
+    """A generated PDF (a certificate, a report) sent as an attachment named ``filename``."""
+    return content_attachment(content, filename=filename, content_type="application/pdf")

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.files import stored_file_response
 from validations import services as validation_services
 from validations.models import ActionPlanItem
 from validations.selectors import action_plan_item_evidence_list_for, action_plan_list_for
@@ -30,7 +31,7 @@ from ..serializers.action_plans import (
 )
 from ..serializers.base import NoteSerializer
 from .base import AuthenticatedRequest, ResourceViewSet, path_id, transition
-from .files import file_download_action, file_response
+from .files import file_download_action
 
 
 class ActionPlanViewSet(ResourceViewSet):
@@ -187,4 +188,4 @@ class ActionPlanViewSet(ResourceViewSet):
     ) -> FileResponse:
         item = self._item(item_id)
         files = action_plan_item_evidence_list_for(user=request.user).filter(item=item)
-        return file_response(get_object_or_404(files, pk=evidence_id))
+        return stored_file_response(get_object_or_404(files, pk=evidence_id))

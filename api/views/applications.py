@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.files import stored_file_response
 from traders import services as trader_services
 from traders.selectors import application_list_for, information_file_list_for
 from validations import services as validation_services
@@ -29,7 +30,7 @@ from ..serializers.applications import (
 )
 from ..serializers.base import NoteSerializer
 from .base import AuthenticatedRequest, ResourceViewSet, transition
-from .files import file_download_action, file_response
+from .files import file_download_action
 from .profiles import SecurityProfileActions
 
 
@@ -120,7 +121,7 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
             information_request__application=application,
             information_request_id=_int_or_404(request_id),
         )
-        return file_response(get_object_or_404(files, pk=file_id))
+        return stored_file_response(get_object_or_404(files, pk=file_id))
 
     mark_eligible = transition(
         "mark-eligible",

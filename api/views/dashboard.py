@@ -1,5 +1,5 @@
 """The manager's dashboard for machine clients: its figures and the list behind each figure,
-from :mod:`backoffice.selectors`, with the page's filters. Interfaces only: parse the
+from :mod:`reporting.dashboard`, with the page's filters. Interfaces only: parse the
 filters, call the selector, render."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backoffice import selectors as dashboard_selectors
-from backoffice.selectors import Filters, UnknownList
+from reporting import dashboard as dashboard_selectors
+from reporting.dashboard import Filters, UnknownList
 
 from ..permissions import ManagersOnly
 from ..serializers.dashboard import (

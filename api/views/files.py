@@ -1,6 +1,7 @@
-"""Documents and stored files as responses: a rendered PDF (``pdf_response``), an
-uploaded file sent as it is (``file_response``, ``file_download_action``), and the schema's
-responses for both (the file, or an error in the one JSON shape)."""
+"""Documents and stored files in the API: the routes and negotiation of file downloads
+(``file_download_action``) and the schema's responses (the file, or an error in the one JSON
+shape). The responses themselves are the pages' (``core.files``: attachment, no-store,
+nosniff)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 
-from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
@@ -55,14 +55,6 @@ PDF_RESPONSES = {
 }
 
 
-def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 class FileNegotiation(BaseContentNegotiation):
     """A stored file is sent as it is, whatever the client accepts; an error is JSON."""
 
@@ -88,30 +80,14 @@ FILE_RESPONSES = {
 }
 
 
-def file_response(stored: Any) -> FileResponse:
-    """An uploaded file (evidence), as an attachment under its original name."""
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def file_download_action(
     path: str, *, url_name: str, ids: Mapping[str, str], summary: str, description: str
 ) -> Callable[[_F], _F]:
-    """``GET <resource>/{id}/<path>/``: a stored file sent as it is (``file_response``).
+    """``GET <resource>/{id}/<path>/``: a stored file sent as it is
+    (``core.files.stored_file_response``).
     ``path`` names its ids in braces (``items/{item_id}/evidence/{evidence_id}``); ``ids``
     describes each for the schema. One place for the route, the negotiation that lets any
     ``Accept`` through and the schema's file and error responses."""

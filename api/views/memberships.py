@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import DomainError
+from core.files import pdf_attachment
 from core.roles import scope_for
 from revalidation import services as revalidation_services
 from revalidation.models import RevalidationCycle
@@ -35,7 +36,7 @@ from ..serializers.memberships import (
 from ..serializers.profiles import ProfileConfirmationSerializer
 from ..serializers.revalidations import RevalidationSerializer
 from .base import AuthenticatedRequest, ResourceViewSet, transition
-from .files import DOCUMENT_RENDERERS, PDF_RESPONSES, pdf_response
+from .files import DOCUMENT_RENDERERS, PDF_RESPONSES
 
 
 class MembershipViewSet(ResourceViewSet):
@@ -127,7 +128,7 @@ class MembershipViewSet(ResourceViewSet):
     def certificate(self, request: Request, pk: str | None = None) -> HttpResponse:
         certificate = certificate_current(membership=self.get_object())
         with certificate.file.open("rb") as stored:
-            return pdf_response(stored.read(), filename=certificate.filename)
+            return pdf_attachment(stored.read(), filename=certificate.filename)
 
     @extend_schema(
         request=OpenRevalidationSerializer,

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.files import stored_file_response
 from core.roles import scope_for
 from traders import services as trader_services
 from traders.models import ProfileAnswer, SecurityProfile
@@ -27,7 +28,7 @@ from ..serializers.profiles import (
     SecurityProfileSerializer,
 )
 from .base import AuthenticatedRequest, ResourceViewSet
-from .files import file_download_action, file_response
+from .files import file_download_action
 
 # The mixin's methods run on a ResourceViewSet (get_object, parse): its type for mypy.
 if TYPE_CHECKING:
@@ -101,4 +102,4 @@ class SecurityProfileActions(_ProfileActionsBase):
         evidence = get_object_or_404(
             evidence_list_for(user=request.user).filter(answer__profile=profile), pk=evidence_id
         )
-        return file_response(evidence)
+        return stored_file_response(evidence)

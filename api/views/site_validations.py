@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.files import pdf_attachment, stored_file_response
 from core.roles import OFFICERS
 from validations import services as validation_services
 from validations.documents import site_validation_report_filename, site_validation_report_render
@@ -38,8 +39,6 @@ from .files import (
     DOCUMENT_RENDERERS,
     PDF_RESPONSES,
     file_download_action,
-    file_response,
-    pdf_response,
 )
 
 
@@ -89,7 +88,7 @@ class SiteValidationViewSet(ResourceViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=DOCUMENT_RENDERERS)
     def report(self, request: Request, pk: str | None = None) -> HttpResponse:
         validation = self.get_object()
-        return pdf_response(
+        return pdf_attachment(
             site_validation_report_render(validation=validation),
             filename=site_validation_report_filename(validation=validation),
         )
@@ -180,4 +179,6 @@ class SiteValidationViewSet(ResourceViewSet):
     def finding_evidence_download(
         self, request: Request, pk: str | None = None, finding_id: str = "", evidence_id: str = ""
     ) -> FileResponse:
-        return file_response(get_object_or_404(self._finding_evidence(finding_id), pk=evidence_id))
+        return stored_file_response(
+            get_object_or_404(self._finding_evidence(finding_id), pk=evidence_id)
+        )

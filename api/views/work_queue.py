@@ -1,4 +1,4 @@
-"""The officer's work queue for machine clients: :func:`backoffice.queue.work_queue_rows`, as
+"""The officer's work queue for machine clients: :func:`reporting.queue.work_queue_rows`, as
 on the workbench page. Interfaces only: parse the filters, call the selector, render."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backoffice.queue import work_queue_rows
+from reporting.queue import work_queue_rows
 
 from ..permissions import OfficersOnly
 from ..serializers.work_queue import QueueQuerySerializer, QueueRowSerializer
