@@ -1,6 +1,6 @@
 """The manager's dashboard, the lists behind its figures, and the decisions taken from them.
 
-Interfaces only: the figures and lists come from :mod:`backoffice.selectors`, the decisions
+Interfaces only: the figures and lists come from :mod:`reporting.dashboard`, the decisions
 from the lifecycle services of :mod:`traders.services` (each writes its audit event).
 """
 
@@ -34,12 +34,11 @@ from core.audit import audit_history
 from core.errors import DomainError
 from core.forms import choice_field
 from core.roles import MANAGERS
+from reporting import dashboard as selectors
+from reporting.dashboard import Filters, UnknownList
 from traders import services
 from traders.models import Application, Membership, Programme
 from traders.selectors import application_list_for, membership_list_for
-
-from . import selectors
-from .selectors import Filters, UnknownList
 
 PAGE_SIZE = 50
 

@@ -1,4 +1,4 @@
-"""The manager's dashboard (backoffice.selectors): its filters, its figures and the rows
+"""The manager's dashboard (reporting.dashboard): its filters, its figures and the rows
 of the list behind each figure."""
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""The officer's work queue (backoffice.queue.work_queue_rows): its filters and its rows."""
+"""The officer's work queue (reporting.queue.work_queue_rows): its filters and its rows."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from backoffice.queue import QUEUE_KINDS, QUEUE_SORTS
+from reporting.queue import QUEUE_KINDS, QUEUE_SORTS
 from revalidation.models import RevalidationCycle
 from traders.models import Application
 from validations.selectors import APPLICATION_QUEUE_STATES

@@ -1,4 +1,4 @@
-"""The work queue: applications and revalidations by stage (the rows: backoffice.queue)."""
+"""The work queue: applications and revalidations by stage (the rows: reporting.queue)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from backoffice import forms as f
-from backoffice.queue import work_queue_rows
 from core.access import AuthenticatedHttpRequest
 from core.models import Role
+from reporting.queue import work_queue_rows
 from revalidation.models import RevalidationCycle
 from traders.models import Application
 from validations import selectors as validation_selectors

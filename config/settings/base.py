@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "validations",
     "revalidation",
     "notifications",
+    "reporting",
     "portal",
     "backoffice",
     "api",

@@ -15,11 +15,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice import selectors
-from backoffice.selectors import Filters
 from core.dates import agency_today
 from core.models import Role
 from demo.services import demo_seed
+from reporting import dashboard as selectors
+from reporting.dashboard import Filters
 from tests.factories import CompanyFactory, UserFactory, make_application, make_membership
 from traders import services
 from traders.models import BusinessType, Membership

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backoffice import selectors
-from backoffice.selectors import Filters
 from demo.services import demo_seed
+from reporting import dashboard as selectors
+from reporting.dashboard import Filters
 from traders.models import Membership
 
 MAX_DASHBOARD_QUERIES = 20

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from backoffice import selectors
-from backoffice.selectors import Filters
 from core.models import AuditEvent
 from demo.services import demo_seed
+from reporting import dashboard as selectors
+from reporting.dashboard import Filters
 from revalidation.models import RevalidationCycle
 from tests.factories import (
     CompanyFactory,
