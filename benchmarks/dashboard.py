@@ -17,6 +17,16 @@ server time in milliseconds and the number of queries per request.
 The connection runs with JIT off, as production's settings have it (``-c jit=off``);
 ``--jit`` leaves the server's default. ``--profile`` also prints each query of one request
 with its time, slowest first.
+
+``--compare`` times each page two ways in the same run, request by request in turn so that
+both meet the same load: ``copies``, the selectors as they are (the copies of the company's
+business types and place and of the membership's officer and programme on the counted rows,
+``traders.models.CompanyCopy`` and ``MembershipCopy``), and ``joins``, the same selectors
+reading the company and the membership through plain joins and the plain indexes instead
+(:func:`plain_joins`: the copies are not read; the audit events' copy, written once by
+``core.audit``, is kept by both), and ``m-joins``, the company's copies kept but the
+membership's officer and programme read through the membership. Prints p50 and p95 of the request and the median of its
+time in SQL, per variant.
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +68,38 @@ class _Recorder:
             self.into.append(((time.perf_counter() - started) * 1000, sql))
 
 
+# The rows that carry copies of their company (CompanyCopy) and of their membership
+# (MembershipCopy), and the plain path the joins variant reads instead of each copy.
+_COMPANY_COPIES = ("memberships", "revalidations", "plans", "applications")
+_MEMBERSHIP_PATHS = {
+    "programme": "membership__programme",
+    "officer": "membership__assigned_officer",
+}
+
+
+@contextmanager
+def plain_joins(*, company: bool = True, membership: bool = True) -> Iterator[None]:
+    """The dashboard's selectors with every copy on the counted rows replaced by a join:
+    the business type by ``company_id IN (the type's companies)`` (the index
+    ``company_business_types_by_type``), the place by a probe of the company by its primary
+    key, the officer and programme of a cycle or a plan through its membership. The audit
+    events' copy stays (a decision counts under the company's types at the time).
+    ``company=False`` keeps the company's copies, ``membership=False`` the membership's."""
+    from reporting import dashboard
+
+    saved = {kind: (spec["copy"], dict(spec["paths"])) for kind, spec in dashboard.KINDS.items()}
+    try:
+        for kind in _COMPANY_COPIES if company else ():
+            dashboard.KINDS[kind]["copy"] = False
+        for kind in ("revalidations", "plans") if membership else ():
+            dashboard.KINDS[kind]["paths"].update(_MEMBERSHIP_PATHS)
+        yield
+    finally:
+        for kind, (copy, paths) in saved.items():
+            dashboard.KINDS[kind]["copy"] = copy
+            dashboard.KINDS[kind]["paths"] = paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=100_000)
@@ -64,6 +107,9 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=3)
     parser.add_argument("--jit", action="store_true", help="leave PostgreSQL's JIT on")
     parser.add_argument("--profile", action="store_true", help="time each query once")
+    parser.add_argument(
+        "--compare", action="store_true", help="time the copies and plain joins side by side"
+    )
     args = parser.parse_args()
 
     import django
@@ -128,27 +174,45 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}, jit {jit}"
     )
-    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'load':>5}")
+    variants: dict[str, Callable[[], Any]] = {"copies": nullcontext}
+    if args.compare:
+        variants["joins"] = plain_joins
+        # The company's copies kept, the membership's officer and programme joined.
+        variants["m-joins"] = lambda: plain_joins(company=False)
+    print(
+        f"{'page':<36} {'variant':>7} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>7} "
+        f"{'queries':>8} {'load':>5}"
+    )
     for name, url in pages.items():
-        for _i in range(args.warm_up):
-            assert client.get(url).status_code == 200
-        queries: list[tuple[float, str]] = []
-        with connection.execute_wrapper(_Recorder(queries)):
-            client.get(url)
-        timings = []
+        queries: dict[str, list[tuple[float, str]]] = {v: [] for v in variants}
+        for variant, context in variants.items():
+            with context():
+                for _i in range(args.warm_up):
+                    assert client.get(url).status_code == 200
+                with connection.execute_wrapper(_Recorder(queries[variant])):
+                    client.get(url)
+        timings: dict[str, list[float]] = {v: [] for v in variants}
+        sql: dict[str, list[float]] = {v: [] for v in variants}
         for _i in range(args.runs):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        print(
-            f"{name:<36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
-            f"{len(queries):8d} {os.getloadavg()[0]:5.1f}",
-            flush=True,
-        )
-        if args.profile:
-            for ms, sql in sorted(queries, reverse=True):
-                print(f"    {ms:7.1f} ms  {sql[:150]}")
+            for variant, context in variants.items():  # in turn: both meet the same load
+                recorded: list[tuple[float, str]] = []
+                with context(), connection.execute_wrapper(_Recorder(recorded)):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings[variant].append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+                sql[variant].append(sum(ms for ms, _sql in recorded))
+        for variant in variants:
+            print(
+                f"{name:<36} {variant:>7} {statistics.median(timings[variant]):8.1f} "
+                f"{percentile(timings[variant], 0.95):8.1f} "
+                f"{statistics.median(sql[variant]):7.1f} {len(queries[variant]):8d} "
+                f"{os.getloadavg()[0]:5.1f}",
+                flush=True,
+            )
+            if args.profile:
+                for ms, statement in sorted(queries[variant], reverse=True):
+                    print(f"    {ms:7.1f} ms  {statement[:150]}")
 
 
 if __name__ == "__main__":
