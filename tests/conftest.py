@@ -1,12 +1,22 @@
 """Shared fixtures. Tests run against the real database named by the test settings
 (PostgreSQL on 127.0.0.1 by default). In CI (CI=true) a test marked ``postgres`` fails
-rather than skips when the database is not PostgreSQL."""
+rather than skips when the database is not PostgreSQL.
+
+In parallel (pytest-xdist, ``bin/test`` runs ``-n 2 --dist loadgroup`` by default) each
+worker has its own test database (pytest-django adds ``_gw0``, ``_gw1``... to its name, to
+the SQLite file's too) and its own upload folder (``MEDIA_ROOT``, below). Tests that drive
+Chromium are marked ``browser`` (any test using the ``browser`` fixture), tests that start
+real Celery workers are marked ``worker`` in their modules; each kind runs on one xdist
+worker at a time (``xdist_group``), so that two browsers or two Celery workers never share
+the two cores. The worker tests isolate themselves in Redis with a key prefix and queue of
+their own (tests/revalidation/test_worker.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,8 +30,14 @@ from tests.factories import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects and xdist's loadgroup reads groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        for kind in ("browser", "worker"):
+            if item.get_closest_marker(kind) and not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group(kind))
         if marker := item.get_closest_marker("postgres"):
             if not marker.args:
                 raise pytest.UsageError(
@@ -100,6 +116,20 @@ def _with_test_databases(config: pytest.Config, action: Callable[[str], None]) -
         for alias in connections:
             if hasattr(connections[alias], "_test_serialized_contents"):
                 action(alias)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_worker() -> Iterator[None]:
+    """Uploads of tests that keep the settings' MEDIA_ROOT go to a folder of this xdist
+    worker's own (``var/test-uploads/gw0``...), never one another worker writes too."""
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker_id:  # not in parallel: the settings' folder as it is
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=Path(settings.MEDIA_ROOT) / worker_id):
+        yield
 
 
 @pytest.fixture(autouse=True)
