@@ -9,7 +9,7 @@ Chromium are marked ``browser`` (any test using the ``browser`` fixture), tests 
 real Celery workers are marked ``worker`` in their modules; each kind runs on one xdist
 worker at a time (``xdist_group``), so that two browsers or two Celery workers never share
 the two cores. The worker tests isolate themselves in Redis with a key prefix and queue of
-their own (tests/revalidation/test_worker.py)."""
+their own (tests/revalidation/test_sweep_on_a_real_worker.py)."""
 
 from __future__ import annotations
 

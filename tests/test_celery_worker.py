@@ -11,7 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.worker
 
 ROOT = Path(settings.BASE_DIR)
 WAIT_SECONDS = 60

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def celery_eager():
     """A reminder sent again is delivered in the test's process (the broker is tested with
-    a real worker in tests/scheduling)."""
+    a real worker in tests/revalidation/test_sweep_on_a_real_worker.py)."""
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

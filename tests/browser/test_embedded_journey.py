@@ -28,7 +28,7 @@ from tests.test_celery_worker import ROOT, local_env, stop, wait_for
 from traders import services
 from traders.models import Application, CatalogueVersion
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Harbour-gate-2026"
 CATALOGUE = Path(services.__file__).resolve().parents[1] / "catalogue_data" / "pip_2024.json"

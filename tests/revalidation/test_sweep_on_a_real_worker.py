@@ -27,7 +27,7 @@ from core.dates import add_years, agency_today
 from notifications.models import Reminder, ReminderKind
 from revalidation.models import RevalidationCycle
 from tests.factories import make_membership, trader_of
-from tests.scheduling.helpers import at_noon
+from tests.revalidation.helpers import at_noon
 from tests.test_celery_worker import stop, wait_for
 from tests.traders.factories import small_catalogue_load
 
@@ -35,6 +35,7 @@ ROOT = Path(settings.BASE_DIR)
 WAIT_SECONDS = 90
 
 pytestmark = [
+    pytest.mark.worker,
     pytest.mark.postgres("the worker's processes meet at row locks (FOR UPDATE SKIP LOCKED)"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data_back_afterwards", "reference_data"),
@@ -62,7 +63,7 @@ def worker_env(redis_url, tmp_path):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "tests.scheduling.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.revalidation.worker_settings",
         "VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": (
             f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"

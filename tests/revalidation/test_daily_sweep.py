@@ -19,7 +19,7 @@ from core.models import AuditEvent, Role
 from notifications.models import Reminder, ReminderKind
 from revalidation import sweeps
 from tests.factories import CompanyUserFactory, UserFactory, make_application, make_membership
-from tests.scheduling.helpers import at, at_noon, mails_by_reminder, reminders_of
+from tests.revalidation.helpers import at, at_noon, mails_by_reminder, reminders_of
 from tests.validations.factories import make_action_plan, plan_items
 from traders import services as trader_services
 from traders.models import Application, InformationRequest, SecurityProfile

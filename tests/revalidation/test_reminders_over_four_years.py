@@ -11,12 +11,13 @@ import pytest
 import time_machine
 from django.core import mail
 
+from core.dates import add_years
 from core.models import AuditEvent, Role
 from notifications.models import Reminder, ReminderKind
 from revalidation import sweeps
 from revalidation.models import RevalidationCycle
 from tests.factories import UserFactory, make_membership, trader_of
-from tests.scheduling.helpers import at, at_noon, mails_by_reminder, reminders_of
+from tests.revalidation.helpers import at, at_noon, mails_by_reminder, reminders_of
 from traders.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -123,10 +124,12 @@ def test_a_renewed_membership_is_reminded_again_for_its_new_expiry(
         make_cycle(state=RevalidationCycle.State.COMPLETED, membership=membership)
     membership.refresh_from_db()
     new_expiry = membership.expires_on
-    assert new_expiry == dt.date(2034, 1, 15)
+    assert new_expiry == add_years(expiry - dt.timedelta(days=180), 4)  # from the renewal
     sweep_on(expiry - dt.timedelta(days=1), django_capture_on_commit_callbacks)
     sweep_on(expiry + dt.timedelta(days=1), django_capture_on_commit_callbacks)
     membership.refresh_from_db()
     assert membership.state == Membership.State.ACTIVE
     sweep_on(new_expiry - dt.timedelta(days=180), django_capture_on_commit_callbacks)
-    assert [r.milestone for r in reminders_of(ReminderKind.REVALIDATION_DUE)] == ["2034-01-15/180"]
+    assert [r.milestone for r in reminders_of(ReminderKind.REVALIDATION_DUE)] == [
+        f"{new_expiry.isoformat()}/180"
+    ]

@@ -10,7 +10,7 @@ from config.celery_app import app
 @pytest.fixture(autouse=True)
 def celery_eager() -> Iterator[None]:
     """Tasks enqueued after commit run in the test's process (the broker is tested with a
-    real worker in tests/scheduling/test_worker.py)."""
+    real worker in tests/revalidation/test_sweep_on_a_real_worker.py)."""
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

@@ -14,7 +14,7 @@ from notifications.models import Reminder, ReminderKind
 from revalidation import sweeps
 from revalidation.models import RevalidationCycle
 from tests.factories import CompanyUserFactory, make_membership, trader_of
-from tests.scheduling.helpers import at, at_noon, mails_by_reminder
+from tests.revalidation.helpers import at, at_noon, mails_by_reminder
 from tests.validations.factories import make_action_plan
 
 START = dt.date(2026, 1, 15)
