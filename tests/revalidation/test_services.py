@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from core.dates import add_years, agency_today
+from core.dates import agency_today
 from core.errors import DomainError, Incomplete, NotPermitted, TransitionNotAllowed
 from core.models import AuditEvent
 from revalidation import services
@@ -422,8 +422,7 @@ def test_complete_renews_the_membership(actors, membership, actor_name, outcome)
     membership.refresh_from_db()
     assert membership.state == Membership.State.ACTIVE
     assert membership.certified_on == certified_on
-    # Four years from the renewal, the visit's day too (not from the previous expiry).
-    assert membership.expires_on == add_years(agency_today(), 4) != add_years(expires_on, 4)
+    assert membership.expires_on == expires_on.replace(year=expires_on.year + 4)
     assert membership.last_renewed_on == agency_today()
     assert_one_event(
         mark,
@@ -551,7 +550,7 @@ def test_whole_path_renews_for_four_years(membership, trader, officer):
     ]
     membership.refresh_from_db()
     assert membership.certified_on == certified_on
-    assert membership.expires_on == add_years(agency_today(), 4)
+    assert membership.expires_on == dt.date(expires_on.year + 4, expires_on.month, expires_on.day)
     # The application's answers are untouched; the next cycle starts from this one's.
     assert application_profile.answers.get(requirement=answer.requirement).description == (
         f"We meet {answer.requirement.code} with a written procedure."
@@ -564,26 +563,24 @@ def test_whole_path_renews_for_four_years(membership, trader, officer):
 
 
 @pytest.mark.parametrize(
-    ("certified_on", "renewed_on", "renewed_until"),
+    ("certified_on", "expires_on", "renewed_until"),
     [
-        # Renewed six months before expiry: four years from then, the six months not kept.
-        (dt.date(2026, 11, 3), dt.date(2030, 5, 3), dt.date(2034, 5, 3)),
-        (dt.date(2024, 3, 1), dt.date(2028, 2, 29), dt.date(2032, 2, 29)),
+        (dt.date(2026, 11, 3), dt.date(2030, 11, 3), dt.date(2034, 11, 3)),
+        (dt.date(2028, 2, 29), dt.date(2032, 2, 29), dt.date(2036, 2, 29)),
         # 2100 is not a leap year: the expiry falls back to 28 February.
-        (dt.date(2092, 6, 1), dt.date(2096, 2, 29), dt.date(2100, 2, 28)),
+        (dt.date(2092, 2, 29), dt.date(2096, 2, 29), dt.date(2100, 2, 28)),
     ],
 )
-def test_renewal_runs_four_years_from_the_renewal(
-    company, trader, officer, certified_on, renewed_on, renewed_until
+def test_renewal_runs_four_years_from_the_previous_expiry(
+    company, trader, officer, certified_on, expires_on, renewed_until
 ):
     with at(certified_on):
         membership = make_membership(company=company)
-        assert membership.certified_on == certified_on
-    with at(renewed_on):
+        assert (membership.certified_on, membership.expires_on) == (certified_on, expires_on)
         make_cycle(membership=membership, officer=officer, state=S.COMPLETED)
     membership.refresh_from_db()
     assert membership.certified_on == certified_on
-    assert (membership.last_renewed_on, membership.expires_on) == (renewed_on, renewed_until)
+    assert membership.expires_on == renewed_until
 
 
 # --- Lapse ------------------------------------------------------------------------------
