@@ -20,14 +20,11 @@ with its time, slowest first.
 
 ``--compare`` times each page two ways in the same run, request by request in turn so that
 both meet the same load: ``copies``, the selectors as they are (the copies of the company's
-business types and place and of the membership's officer and programme on the counted rows,
-``traders.models.CompanyCopy`` and ``MembershipCopy``), and ``joins``, the same selectors
-reading the company and the membership through plain joins and the plain indexes instead
-(:func:`plain_joins`: the copies are not read; the audit events' copy, written once by
-``core.audit``, is kept by both), and ``m-joins``, the company's copies kept but the
-membership's officer and programme read through the membership, and ``traders``, the
-copies kept on applications and memberships only (:func:`copies_on_traders_only`). Prints p50 and p95 of the request and the median of its
-time in SQL, per variant.
+business types and place on applications and memberships, ``traders.reporting``; a cycle or
+a plan reads its membership's), and ``joins``, the same selectors reading the company
+through plain joins and the plain indexes instead (:func:`plain_joins`: the copies are not
+read; the audit events' copy, written once by ``core.audit``, is kept by both). Prints p50
+and p95 of the request and the median of its time in SQL, per variant.
 """
 
 from __future__ import annotations
@@ -69,79 +66,25 @@ class _Recorder:
             self.into.append(((time.perf_counter() - started) * 1000, sql))
 
 
-# The rows that carry copies of their company (CompanyCopy) and of their membership
-# (MembershipCopy), and the plain path the joins variant reads instead of each copy.
-_COMPANY_COPIES = ("memberships", "revalidations", "plans", "applications")
-_MEMBERSHIP_PATHS = {
-    "programme": "membership__programme",
-    "officer": "membership__assigned_officer",
-}
-
-
 @contextmanager
-def plain_joins(*, company: bool = True, membership: bool = True) -> Iterator[None]:
-    """The dashboard's selectors with every copy on the counted rows replaced by a join:
-    the business type by ``company_id IN (the type's companies)`` (the index
+def plain_joins() -> Iterator[None]:
+    """The dashboard's selectors with every copy of the company replaced by a join: the
+    business type by ``company_id IN (the type's companies)`` (the index
     ``company_business_types_by_type``), the place by a probe of the company by its primary
-    key, the officer and programme of a cycle or a plan through its membership. The audit
-    events' copy stays (a decision counts under the company's types at the time).
-    ``company=False`` keeps the company's copies, ``membership=False`` the membership's."""
+    key. The audit events' copy stays (a decision counts under the company's types at the
+    time)."""
     from reporting import dashboard
 
-    saved = {kind: (spec["copy"], dict(spec["paths"])) for kind, spec in dashboard.KINDS.items()}
+    saved = {kind: dict(spec) for kind, spec in dashboard.KINDS.items()}
     try:
-        for kind in _COMPANY_COPIES if company else ():
+        for kind in ("memberships", "revalidations", "plans", "applications"):
             dashboard.KINDS[kind]["copy"] = False
-        for kind in ("revalidations", "plans") if membership else ():
-            dashboard.KINDS[kind]["paths"].update(_MEMBERSHIP_PATHS)
+            dashboard.KINDS[kind]["through"] = ""
         yield
     finally:
-        for kind, (copy, paths) in saved.items():
-            dashboard.KINDS[kind]["copy"] = copy
-            dashboard.KINDS[kind]["paths"] = paths
-
-
-def _prefixed(condition: Any, prefix: str) -> Any:
-    """``condition`` (a Q) with every lookup read through ``prefix``."""
-    from django.db.models import Q
-
-    if not isinstance(condition, Q):
-        return condition
-    copy = Q()
-    copy.connector, copy.negated = condition.connector, condition.negated
-    copy.children = [
-        (prefix + child[0], child[1]) if isinstance(child, tuple) else _prefixed(child, prefix)
-        for child in condition.children
-    ]
-    return copy
-
-
-@contextmanager
-def copies_on_traders_only() -> Iterator[None]:
-    """The copies kept only where ``traders`` owns the rows (applications, memberships): a
-    cycle or a plan is filtered by its membership's copy of the company, and read its
-    officer and programme from the membership, one join by primary key. Every copy would
-    then be written by ``traders.services`` alone."""
-    from reporting import dashboard
-
-    company_match = dashboard._company_match
-
-    def through_membership(filters: Any, path: str, copy: bool = False) -> Any:
-        if copy and path == "membership__company_id":
-            return _prefixed(company_match(filters, path, copy), "membership__")
-        return company_match(filters, path, copy)
-
-    with plain_joins(company=False):
-        saved = {k: dashboard.KINDS[k]["paths"]["company"] for k in ("revalidations", "plans")}
-        dashboard._company_match = through_membership  # benchmark only, restored below
-        try:
-            for kind in saved:
-                dashboard.KINDS[kind]["paths"]["company"] = "membership__company_id"
-            yield
-        finally:
-            dashboard._company_match = company_match
-            for kind, path in saved.items():
-                dashboard.KINDS[kind]["paths"]["company"] = path
+        for kind, spec in saved.items():
+            dashboard.KINDS[kind].clear()
+            dashboard.KINDS[kind].update(spec)
 
 
 def main() -> None:
@@ -221,9 +164,6 @@ def main() -> None:
     variants: dict[str, Callable[[], Any]] = {"copies": nullcontext}
     if args.compare:
         variants["joins"] = plain_joins
-        # The company's copies kept, the membership's officer and programme joined.
-        variants["m-joins"] = lambda: plain_joins(company=False)
-        variants["traders"] = copies_on_traders_only
     print(
         f"{'page':<36} {'variant':>7} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>7} "
         f"{'queries':>8} {'load':>5}"

@@ -42,8 +42,8 @@ from traders.models import (
     Site,
     business_types_key,
 )
+from traders.reporting import company_copies_write
 from traders.selectors import catalogue_current
-from traders.signals import company_copies_sync, membership_copies_sync
 from validations.models import (
     ActionPlan,
     ActionPlanItem,
@@ -207,12 +207,9 @@ class Seeder(CompanyBuilder, AccountBuilder):
         stored: list[StoredFile] = []
         try:
             rows = self._flush_rows(stored)
-            # The copies of each company's business types and place, and of each membership's
-            # officer and programme, on their rows (written in bulk, without their save()).
-            company_copies_sync(company_ids=[c.pk for c in self.batch.rows.get(Company, ())])
-            membership_copies_sync(
-                membership_ids=[m.pk for m in self.batch.rows.get(Membership, ())]
-            )
+            # The copies of each company's business types and place on its applications and
+            # memberships (traders.reporting: written in bulk, the rows have none yet).
+            company_copies_write(company_ids=[c.pk for c in self.batch.rows.get(Company, ())])
             return rows
         except BaseException:
             for obj in stored:  # the batch is rolled back: no file left without its row

@@ -108,13 +108,14 @@ class _Probe(models.Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
-def _company_match(filters: Filters, path: str, copy: bool = False) -> models.Q:
+def _company_match(filters: Filters, path: str, copy: bool = False, through: str = "") -> models.Q:
     """The row's company (reached through ``path``) matches the company filters.
 
     On a row that carries a copy of its company's business types and place (``copy``: see
-    ``traders.models.CompanyCopy`` and the audit events' copy), a test on the row itself:
-    ``|<type id>|`` in the copy of the types, the copied country and province. PostgreSQL
-    reads the date window from its index and checks each row it reads, no join.
+    ``traders.models.CompanyCopy`` and the audit events' copy), or reaches one through
+    ``through`` (a cycle or a plan: ``membership__``, one join by primary key), a test on
+    that copy: ``|<type id>|`` in the copy of the types, the copied country and province.
+    PostgreSQL reads the date window from its index and checks each row it reads.
 
     Elsewhere, the place: a correlated probe, so that PostgreSQL starts from the list's own
     index and checks each row's company by its primary key (there is no index on the place).
@@ -123,12 +124,13 @@ def _company_match(filters: Filters, path: str, copy: bool = False) -> models.Q:
     condition = models.Q()
     if copy:
         if filters.country:
-            condition &= models.Q(company_country=filters.country)
+            condition &= models.Q(**{f"{through}company_country": filters.country})
         if filters.province:
-            condition &= models.Q(company_province=filters.province)
+            condition &= models.Q(**{f"{through}company_province": filters.province})
         if filters.business_type and filters.business_type_pk is not None:
             pk = filters.business_type_pk
-            return condition & models.Q(company_business_types__contains=f"|{pk}|")
+            contains = {f"{through}company_business_types__contains": f"|{pk}|"}
+            return condition & models.Q(**contains)
     elif filters.country or filters.province:
         companies = Company.objects.filter(pk=models.OuterRef(path))
         if filters.country:
@@ -137,11 +139,11 @@ def _company_match(filters: Filters, path: str, copy: bool = False) -> models.Q:
             companies = companies.filter(province=filters.province)
         condition &= models.Q(_Probe(companies))
     if filters.business_type:
-        through = Company.business_types.through.objects
+        links = Company.business_types.through.objects
         if filters.business_type_pk is not None:
-            typed = through.filter(businesstype_id=filters.business_type_pk)
+            typed = links.filter(businesstype_id=filters.business_type_pk)
         else:  # not resolved: the type's id read by a subquery
-            typed = through.filter(
+            typed = links.filter(
                 businesstype_id=models.Subquery(
                     BusinessType.objects.filter(code=filters.business_type).values("pk")[:1]
                 )
@@ -159,11 +161,22 @@ def _narrow(
     officer: str | None,
     programme_contains: bool = False,
     copy: bool = False,
+    through: str = "",
 ) -> models.QuerySet[Any]:
     """Apply ``filters`` to ``qs`` through the named paths to the company, the programme and
-    the assigned officer (None: the filter does not apply to this list)."""
+    the assigned officer (None: the filter does not apply to this list). A row that reaches
+    its copy ``through`` a membership and has none (an action plan issued before
+    certification) is matched on its own company through plain joins (a few rows)."""
     if filters.company_filtered:
-        qs = qs.filter(_company_match(filters, company, copy))
+        link = through.removesuffix("__")
+        if through and qs.model._meta.get_field(link).null:
+            qs = qs.filter(
+                models.Q(**{f"{link}__isnull": False})
+                & _company_match(filters, company, copy, through)
+                | models.Q(**{f"{link}__isnull": True}) & _company_match(filters, "company_id")
+            )
+        else:
+            qs = qs.filter(_company_match(filters, company, copy, through))
     if filters.programme and programme is not None:
         lookup = f"{programme}__contains" if programme_contains else programme
         qs = qs.filter(**{lookup: filters.programme})
@@ -370,27 +383,31 @@ KINDS: dict[str, dict[str, Any]] = {
         "order": ("expires_on", "id"),
         "copy": True,
     },
+    # A cycle or a plan reads its membership's copy of the company, officer and programme
+    # (one join by primary key): traders owns every copy (traders.reporting).
     "revalidations": {
         "model": RevalidationCycle,
         "paths": {
-            "company": "company_id",
-            "programme": "membership_programme",
-            "officer": "membership_officer_id",
+            "company": "membership__company_id",
+            "programme": "membership__programme",
+            "officer": "membership__assigned_officer",
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("due_on", "id"),
         "copy": True,
+        "through": "membership__",
     },
     "plans": {
         "model": ActionPlan,
         "paths": {
             "company": "company_id",
-            "programme": "membership_programme",
-            "officer": "membership_officer_id",
+            "programme": "membership__programme",
+            "officer": "membership__assigned_officer",
         },
         "related": ("company", "membership", "membership__assigned_officer"),
         "order": ("deadline", "id"),
         "copy": True,
+        "through": "membership__",
     },
     "applications": {
         "model": Application,
@@ -426,6 +443,7 @@ def _base(kind: str, filters: Filters) -> models.QuerySet[Any]:
         officer=paths["officer"],
         programme_contains=spec.get("programme_contains", False),
         copy=spec.get("copy", False),
+        through=spec.get("through", ""),
     )
 
 
@@ -589,8 +607,7 @@ def _open_cases(
     """One query over the open cases of ``kind`` (the list ``open_key``): per assigned officer
     (None: no officer), how many are open and how many are in each list ``keys`` (subsets of
     the open ones)."""
-    # The officer of a revalidation or a plan is its membership's, copied onto it
-    # (traders.models.MembershipCopy).
+    # The officer of a revalidation or a plan is its membership's.
     officer_of = models.F(KINDS[kind]["paths"]["officer"])
     names = {key: f"n{i}" for i, key in enumerate(keys)}
     rows = (

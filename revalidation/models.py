@@ -14,15 +14,13 @@ from core.models import TimeStampedModel
 from traders.models import (
     ChangeNotice,
     Company,
-    CompanyCopy,
     Membership,
-    MembershipCopy,
     SecurityProfile,
 )
 from validations.models import SiteValidation
 
 
-class RevalidationCycle(ConcurrentTransitionMixin, MembershipCopy, CompanyCopy, TimeStampedModel):
+class RevalidationCycle(ConcurrentTransitionMixin, TimeStampedModel):
     """One revalidation of one membership. ``due_on`` is the membership's expiry when the
     cycle was opened: completed by then, the membership is renewed; missed, it lapses."""
 

@@ -142,21 +142,46 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Transactional tests (browser, concurrency, real workers) end by emptying the
-    database, the reference data loaded by migrations included (business types, the PIP
-    2024 catalogue). Put it back for any test with database access that finds it gone."""
+def _database_access(request: pytest.FixtureRequest) -> bool:
+    """Whether the test reaches the database; through a fixture rather than the marker, the
+    fixture is set up first (so that it is torn down after the caller)."""
     if request.node.get_closest_marker("django_db") is None:
-        # Database access through a fixture rather than the marker: set it up first.
         names = set(request.fixturenames)
         if names & {"transactional_db", "live_server"}:
             request.getfixturevalue("transactional_db")
         elif "db" in names:
             request.getfixturevalue("db")
         else:
-            return
-    ensure_reference_data()
+            return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, concurrency, real workers) end by emptying the
+    database, the reference data loaded by migrations included (business types, the PIP
+    2024 catalogue). Put it back for any test with database access that finds it gone."""
+    if _database_access(request):
+        ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reporting_copies_in_step(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that writes through any path (the services, the admin, the seed,
+    a fixture, a bulk write), each application's and membership's copy of its company is
+    the company's (``traders.reporting``): a write path that leaves a copy behind fails
+    the test that takes it. A test that makes copies drift on purpose, to show the check
+    finds it, is marked ``reporting_drift`` and must put them back itself."""
+    if not _database_access(request) or request.node.get_closest_marker("reporting_drift"):
+        yield
+        return
+    yield
+    from traders.reporting import copies_drift
+
+    drift = copies_drift()
+    assert not drift, "Copies of their company out of step after this test:\n" + "\n".join(
+        map(str, drift[:20])
+    )
 
 
 def ensure_reference_data() -> None:

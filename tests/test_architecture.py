@@ -41,14 +41,7 @@ KNOWN_IMPORTS: dict[tuple[str, str], str] = {}  # none today
 
 # Modules that reach other apps' models through the app registry (apps.get_model(s)), which
 # no import shows. Each (module): reason.
-KNOWN_REGISTRY_LOOKUPS: dict[str, str] = {
-    # post_save and m2m_changed on Company and Membership rewrite the copies of a company's
-    # business types and place (CompanyCopy) and of a membership's officer and programme
-    # (MembershipCopy) on the rows of revalidation (cycles) and validations (action plans):
-    # traders writing the models of the apps above it. Another change replaces these
-    # signals with writes by the owning services.
-    "traders.signals": "writes revalidation's and validations' copies of company data",
-}
+KNOWN_REGISTRY_LOOKUPS: dict[str, str] = {}  # none today
 
 
 @dataclass(frozen=True)

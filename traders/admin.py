@@ -25,6 +25,7 @@ from .models import (
     SecurityProfile,
     Site,
 )
+from .reporting import company_copies_write
 
 
 class SiteInline(admin.TabularInline):
@@ -45,10 +46,26 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "operating_name", "business_number"]
     inlines = [SiteInline, CompanyUserInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the business types are saved: the copies on the company's applications and
+        # memberships follow (traders.reporting), under the company's row lock, in the
+        # admin's transaction.
+        super().save_related(request, form, formsets, change)
+        company = form.instance
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        company_copies_write(company_ids=[company.pk])
+
 
 @admin.register(BusinessType)
 class BusinessTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
+
+    def delete_model(self, request: HttpRequest, obj: BusinessType) -> None:
+        services.business_type_delete(business_type=obj, actor=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for business_type in queryset:
+            services.business_type_delete(business_type=business_type, actor=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(Site)

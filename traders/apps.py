@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TradersConfig(AppConfig):
     name = "traders"
     verbose_name = _("Traders")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)

@@ -120,16 +120,16 @@ COVERING_FILTERS = [
 
 class CompanyCopy(models.Model):
     """A copy of the company's business types and place (country, province or state) on a
-    row that the manager's dashboard counts (applications, memberships, revalidation cycles,
-    action plans), so that filtering the figures by a business type or a place is a test on
-    each row read rather than a join on every company of the type or place (61% of the
-    companies for the most common type, 40% for Ontario).
+    row that the manager's dashboard counts (applications and memberships; revalidation
+    cycles and action plans read their membership's), so that filtering the figures by a
+    business type or a place is a test on each row read rather than a join on every company
+    of the type or place (61% of the companies for the most common type, 40% for Ontario).
 
-    Set from the company when the row is created, and kept in step whenever the company
-    changes, by whatever changes it (the services, the admin): ``traders.signals`` listens to
-    ``m2m_changed`` on ``Company.business_types`` and to ``post_save`` on ``Company``. A plain
-    save of an existing row never writes the copy, so a row loaded before a change cannot put
-    the old values back."""
+    Derived data owned by ``traders.reporting``: set by the services that create the row,
+    rewritten by the services that change the company, rebuilt by ``manage.py
+    reporting_rebuild`` and checked by ``manage.py reporting_check``. A plain save of an
+    existing row never writes the copy, so a row loaded before a change cannot put the old
+    values back."""
 
     company_business_types = models.CharField(
         _("company's business types"), max_length=200, blank=True, default="", editable=False
@@ -145,18 +145,7 @@ class CompanyCopy(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        company_id = getattr(self, "company_id", None)
-        if self._state.adding:
-            if company_id is not None:
-                links = Company.business_types.through.objects.filter(company_id=company_id)
-                self.company_business_types = business_types_key(
-                    links.values_list("businesstype_id", flat=True)
-                )
-                place = Company.objects.filter(pk=company_id).values("country", "province")
-                for values in place[:1]:
-                    self.company_country = values["country"]
-                    self.company_province = values["province"]
-        elif kwargs.get("update_fields") is None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 f.attname
@@ -926,45 +915,6 @@ def certificate_upload_to(instance: MembershipCertificate, filename: str) -> str
         f"certificates/{membership.company_id}/"
         f"{membership.member_number}-{instance.expires_on.isoformat()}-{uuid.uuid4().hex[:12]}.pdf"
     )
-
-
-class MembershipCopy(models.Model):
-    """A copy of the membership's assigned officer and programme on a row that hangs from it
-    (revalidation cycles, action plans), so that the dashboard's workloads and its officer
-    and programme filters read the row itself rather than its membership, row by row.
-
-    Read from the membership on every save of the row (one query), and rewritten on the
-    membership's rows whenever the membership is saved with a new officer or programme
-    (``traders.signals``: ``post_save`` on ``Membership``)."""
-
-    membership_officer_id = models.BigIntegerField(
-        _("membership's officer"), null=True, blank=True, editable=False
-    )
-    membership_programme = models.CharField(
-        _("membership's programme"), max_length=3, blank=True, default="", editable=False
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        membership_id = getattr(self, "membership_id", None)
-        found = (
-            Membership.objects.filter(pk=membership_id)
-            .values_list("assigned_officer_id", "programme")
-            .first()
-            if membership_id is not None
-            else None
-        )
-        self.membership_officer_id, self.membership_programme = found or (None, "")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields,
-                "membership_officer_id",
-                "membership_programme",
-            }
-        super().save(*args, **kwargs)
 
 
 class MembershipCertificate(models.Model):

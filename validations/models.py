@@ -18,9 +18,7 @@ from traders.models import (
     CatalogueVersion,
     ChangeNotice,
     Company,
-    CompanyCopy,
     Membership,
-    MembershipCopy,
     Requirement,
     Site,
 )
@@ -267,7 +265,7 @@ class Incident(ConcurrentTransitionMixin, TimeStampedModel):
         self.concluded_at = when
 
 
-class ActionPlan(ConcurrentTransitionMixin, MembershipCopy, CompanyCopy, TimeStampedModel):
+class ActionPlan(ConcurrentTransitionMixin, TimeStampedModel):
     """Corrective measures with deadlines, issued after a validation, a spot check or an
     incident. ``deadline`` is the latest item deadline (kept in step by the services)."""
 

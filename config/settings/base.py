@@ -182,6 +182,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "revalidation.tasks.daily_sweep",
         "schedule": crontab(hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=0),
     },
+    # The dashboard's copies of each company on its applications and memberships, checked
+    # against the companies (traders.reporting) and rewritten where they drifted.
+    "reporting-check": {
+        "task": "traders.reporting_check",
+        "schedule": crontab(hour=env.int("DAILY_SWEEP_HOUR", default=2), minute=30),
+    },
 }
 
 # Reminders and deadlines (revalidation.sweeps, notifications). Days before the date.

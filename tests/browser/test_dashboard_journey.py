@@ -15,6 +15,7 @@ from core.dates import agency_today
 from tests.factories import CompanyFactory, UserFactory, make_application
 from traders import services
 from traders.models import Application, CatalogueVersion, Membership
+from traders.reporting import copies_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +54,7 @@ def test_dashboard_to_certificate(
             )
         ]
     )
+    copies_rebuild()  # a bulk write carries no copy of the company (traders.reporting)
     application = make_application(state=Application.State.VALIDATED, manager=manager)
     main = page.get_by_role("main")
 

@@ -43,6 +43,7 @@ from .change_notices import (
 from .companies import (
     COMPANY_EDITABLE_FIELDS,
     SITE_EDITABLE_FIELDS,
+    business_type_delete,
     company_create,
     company_update,
     company_user_add,
@@ -72,6 +73,7 @@ from .profiles import (
 )
 
 __all__ = [
+    "business_type_delete",
     "company_create",
     "company_user_add",
     "site_create",

@@ -35,6 +35,7 @@ from ..models import (
     SecurityProfile,
     Site,
 )
+from ..reporting import company_copy_values
 from ..selectors import catalogue_current, profile_missing_items
 from ._common import _certificate_enqueue
 from .evidence import EVIDENCE_CONTENT_TYPES, evidence_check
@@ -63,8 +64,12 @@ def application_create(
     catalogue = catalogue_current(programme=Programme.PIP)
     now = timezone.now()
     with transaction.atomic():
+        # The company's row lock, as company_update takes it: its business types and place
+        # are copied onto the application (traders.reporting) as they are now.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
         profile = SecurityProfile.objects.create(company=company, catalogue=catalogue)
         application = Application.objects.create(
+            **company_copy_values(company_id=company.pk),
             reference=application_reference_next(year=agency_today().year),
             company=company,
             programme=programme,
@@ -345,8 +350,11 @@ def application_certify(*, application: Application, actor: User, note: str = ""
 
     def after(app: Application) -> None:
         certified_on = agency_today()
+        Company.objects.select_for_update().filter(pk=app.company_id).first()  # as above
+        copy = company_copy_values(company_id=app.company_id)
         for programme in app.programmes:
             membership = Membership.objects.create(
+                **copy,
                 company_id=app.company_id,
                 application=app,
                 programme=programme,

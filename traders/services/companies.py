@@ -17,6 +17,7 @@ from core.models import Role
 from core.roles import OFFICERS, TRADER_ONLY, permission_check
 
 from ..models import BusinessType, Company, CompanyUser, Site
+from ..reporting import company_copies_write
 
 if TYPE_CHECKING:
     from core.models import User
@@ -149,9 +150,40 @@ def company_update(
         if business_types is not None:
             locked.business_types.set(list(business_types))
             changed.append("business_types")
+        if {"business_types", "country", "province"} & set(changed):
+            company_copies_write(company_ids=[locked.pk])
         if changed:
             audit_record(actor=actor, obj=locked, action="company_updated", note=", ".join(changed))
     return locked
+
+
+def business_type_delete(*, business_type: BusinessType, actor: User) -> None:
+    """An administrator removes a business type from the list. Its companies lose it, and
+    their applications' and memberships' copies of their types are rewritten with them,
+    under their row locks, in one transaction (audited per company)."""
+    permission_check(
+        actor=actor,
+        roles=frozenset({Role.ADMINISTRATOR}),
+        action="delete_business_type",
+        company_id=None,
+    )
+    with transaction.atomic():
+        locked = BusinessType.objects.select_for_update().get(pk=business_type.pk)
+        company_ids = list(
+            Company.objects.select_for_update()
+            .filter(business_types=locked)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for company in Company.objects.filter(pk__in=company_ids):
+            audit_record(
+                actor=actor,
+                obj=company,
+                action="company_updated",
+                note=f"business_types: {locked.code} removed from the list",
+            )
+        locked.delete()  # the companies' links go with it
+        company_copies_write(company_ids=company_ids)
 
 
 def site_update(*, site: Site, actor: User, **changes: Any) -> Site:
