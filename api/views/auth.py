@@ -15,7 +15,6 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import services as account_services
@@ -29,6 +28,7 @@ from ..serializers.auth import (
     TokenSerializer,
     VerifyEmailSerializer,
 )
+from ..throttling import AnonRateThrottle, ScopedRateThrottle
 from .base import link_template
 
 

@@ -8,7 +8,6 @@ from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from traders.selectors import membership_mra_verify
@@ -16,6 +15,7 @@ from traders.selectors import membership_mra_verify
 from ..permissions import MraVerifier
 from ..schema import ApiAutoSchema
 from ..serializers.mra import MraQuerySerializer, MraStatusSerializer
+from ..throttling import ScopedRateThrottle
 from .base import AUTHENTICATION
 
 
