@@ -5,8 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from .access import role_required
 from .forms import BilingualPasswordResetForm, EmailAuthenticationForm
+from .health import readiness_check
 from .models import Role
 
 # Where each role starts after signing in (core:landing). Partners use the API only.
@@ -33,10 +33,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the container health check: the process answers and the database responds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers. Asks no dependency, so that a database or Redis
+    outage does not get healthy processes restarted."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness (the container health check): 200 when the database, the broker and the
+    migrations are all "ok"; otherwise 503, the failing part named."""
+    checks = readiness_check()
+    ready = all(answer == "ok" for answer in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
