@@ -282,7 +282,7 @@ def test_unknown_page_is_a_bilingual_404(client: Client) -> None:
     assert "Nous ne trouvons pas cette page" in html
 
 
-@pytest.mark.parametrize("name", ["400.html", "403.html", "403_csrf.html", "500.html"])
+@pytest.mark.parametrize("name", ["400.html", "403.html", "403_csrf.html", "500.html", "503.html"])
 def test_error_pages_render_without_a_request_in_both_languages(name: str) -> None:
     html = render_to_string(name)
     assert '<section lang="en">' in html and '<section lang="fr">' in html
