@@ -172,9 +172,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+# Every task is idempotent (a ledger or a unique constraint), so it is acknowledged only
+# once it has run and requeued when its worker dies; a worker reserves one task at a time,
+# so a killed worker holds back one task, not a prefetched batch.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (the daily sweep: about 13 s for 160,000 companies, docs/performance.md)
+# is stopped well before the broker's visibility timeout (production), so Redis never hands
+# a task still running to a second worker.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT_SECONDS", default=540)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT_SECONDS", default=600)
 CELERY_TIMEZONE = AGENCY_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -203,9 +211,12 @@ INFORMATION_REQUEST_REMINDER_DAYS = env.list(
 )
 PROFILE_CONFIRMATION_REMINDER_MONTHS = env.int("PROFILE_CONFIRMATION_REMINDER_MONTHS", default=11)
 PROFILE_CONFIRMATION_DUE_MONTHS = env.int("PROFILE_CONFIRMATION_DUE_MONTHS", default=12)
-REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
+# A failing delivery is retried for about an hour (60, 120, 240, 480, then every 600 s).
+# No countdown may reach the broker's visibility timeout (15 min in production): Redis would
+# hand the waiting task to a second worker.
+REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=8)
 REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=60)
-REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=1800)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=600)
 # Pending this long after being enqueued, a reminder is enqueued again by the next sweep.
 REMINDER_REQUEUE_AFTER_MINUTES = env.int("REMINDER_REQUEUE_AFTER_MINUTES", default=360)
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

@@ -24,7 +24,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the dashboard's short queries.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://redis:6379/0")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task a killed worker leaves unacknowledged goes back to the queue after this long: past
+# the longest task's time limit and every retry's countdown (base), minutes not an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=15 * 60)
+}
 # A shared cache, so API throttling counts across every gunicorn worker. Short socket
 # timeouts: a cache host that does not answer costs a request one second, after which the
 # throttles count in memory for a while (api.throttling).
