@@ -21,6 +21,11 @@ def agency_today() -> dt.date:
     return timezone.now().astimezone(agency_tz()).date()
 
 
+def agency_date(moment: dt.datetime) -> dt.date:
+    """The date of ``moment`` in Ottawa (an aware datetime, as stored)."""
+    return moment.astimezone(agency_tz()).date()
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same calendar day ``years`` later; 29 February becomes 28 February."""
     try:
@@ -31,3 +36,10 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def membership_expiry(start: dt.date) -> dt.date:
     return add_years(start, MEMBERSHIP_YEARS)
+
+
+def membership_renewal_expiry(*, renewed_on: dt.date, validated_on: dt.date) -> dt.date:
+    """A renewed membership runs four years from the renewal decision, and never more than
+    four years after the site validation it rests on: terms do not stack (revalidation is
+    at least once every four years)."""
+    return add_years(min(renewed_on, validated_on), MEMBERSHIP_YEARS)

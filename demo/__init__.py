@@ -11,7 +11,8 @@ been done through the application. Member numbers and application references are
 from :mod:`core.identifiers`, so numbers issued later by the services follow on.
 
 Rules the data keeps: active memberships expire in the future and ``expires_on`` is
-``certified_on`` plus four years (eight once renewed); a membership within 180 days of its
+``certified_on`` plus four years (once renewed, four years from the renewal's site
+validation); a membership within 180 days of its
 expiry has a revalidation in progress; open action plans are due in the future unless marked
 overdue; every object's last audit event leads to its current state. The scheduler's first
 sweep still has work, as it would on real data: it escalates overdue plans past their grace

@@ -24,9 +24,10 @@ class CycleBuilder(VisitBuilder, ProfileBuilder):
         *,
         early_notice: ChangeNotice | None = None,
         opened: dt.datetime | None = None,
-    ) -> dt.datetime:
+    ) -> tuple[dt.datetime, dt.datetime | None]:
         """A revalidation cycle of ``membership`` in ``state``; returns the moment of its
-        last step (completion or lapse)."""
+        last step (completion or lapse) and the moment its site validation was completed
+        (None if it was not)."""
         rng = self.rng
         today = self.today
         due = membership.expires_on
@@ -45,7 +46,7 @@ class CycleBuilder(VisitBuilder, ProfileBuilder):
         # Moments of the later steps, each before both today and the due date.
         horizon = min(today, due - dt.timedelta(days=1))
         room = max((horizon - opened_day).days, 3)
-        submitted = scheduled = started = completed = lapsed = None
+        submitted = scheduled = started = completed = lapsed = completed_visit = None
         if state != R.OPEN:
             if state == R.LAPSED:
                 if rng.random() < 0.5:
@@ -161,4 +162,4 @@ class CycleBuilder(VisitBuilder, ProfileBuilder):
                 R.LAPSED,
                 "Not completed by the due date.",
             )
-        return last
+        return last, completed_visit

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.dates import MEMBERSHIP_YEARS, add_years, membership_expiry
+from core.dates import MEMBERSHIP_YEARS, add_years, membership_expiry, membership_renewal_expiry
 from demo.applications import ApplicationBuilder
 from demo.base import Co
 from demo.catalogue import APPEAL_GROUNDS, CANCELLATION_REASONS, SUSPENSION_REASONS, UPHOLD_REASONS
@@ -110,9 +110,12 @@ class MembershipBuilder(ApplicationBuilder):
         last = when
 
         if kind == "renewed":
-            completed = self._cycle(co, membership, R.COMPLETED)
+            completed, visited = self._cycle(co, membership, R.COMPLETED)
+            assert visited is not None  # a completed cycle rests on a completed visit
             membership.last_renewed_on = self._local(completed)
-            membership.expires_on = membership_expiry(expires_on)
+            membership.expires_on = membership_renewal_expiry(
+                renewed_on=membership.last_renewed_on, validated_on=self._local(visited)
+            )
             ev(
                 membership,
                 co,
@@ -125,7 +128,7 @@ class MembershipBuilder(ApplicationBuilder):
             )
             last = completed
         elif kind == "lapsed":
-            lapsed_at = self._cycle(co, membership, R.LAPSED)
+            lapsed_at, _visited = self._cycle(co, membership, R.LAPSED)
             ev(
                 membership,
                 co,

@@ -12,7 +12,12 @@ from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from core.dates import agency_today
+from core.dates import (
+    agency_date,
+    agency_today,
+    membership_expiry,
+    membership_renewal_expiry,
+)
 from core.models import AuditEvent
 from core.roles import scope_for
 from traders.models import Membership
@@ -220,3 +225,49 @@ def revalidation_window_opens(*, membership: Membership) -> dt.date:
     from django.conf import settings
 
     return membership.expires_on - dt.timedelta(days=max(settings.REVALIDATION_REMINDER_DAYS))
+
+
+# --- Terms that break the four-year rule (a report for managers; nothing is rewritten) ---
+
+
+def membership_term_breaches() -> list[dict[str, Any]]:
+    """Memberships whose expiry is more than four years after the decision that set it:
+    the certification, or the last renewal, itself capped at four years after the site
+    validation of the last completed revalidation (terms stacked by renewals made before
+    that rule). Each row gives the membership's id, member number, company, state, expiry
+    and ``latest_expiry``, the most the rule allows. Legal dates are only listed, never
+    corrected here: a manager decides. Two queries, whatever the number of memberships."""
+    validated_at = dict(
+        RevalidationCycle.objects.filter(
+            state=RevalidationCycle.State.COMPLETED, site_validation__completed_at__isnull=False
+        )
+        .order_by()
+        .values("membership_id")
+        .annotate(last=models.Max("site_validation__completed_at"))
+        .values_list("membership_id", "last")
+    )
+    rows = (
+        Membership.objects.order_by("expires_on", "pk")
+        .values(
+            "pk",
+            "member_number",
+            "state",
+            "certified_on",
+            "last_renewed_on",
+            "expires_on",
+            company_name=models.F("company__legal_name"),
+        )
+        .iterator(chunk_size=5000)
+    )
+    breaches = []
+    for row in rows:
+        renewed_on = row["last_renewed_on"]
+        if renewed_on is None:
+            latest = membership_expiry(row["certified_on"])
+        else:
+            moment = validated_at.get(row["pk"])
+            validated_on = agency_date(moment) if moment is not None else renewed_on
+            latest = membership_renewal_expiry(renewed_on=renewed_on, validated_on=validated_on)
+        if row["expires_on"] > latest:
+            breaches.append({**row, "latest_expiry": latest})
+    return breaches

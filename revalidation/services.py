@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.dates import agency_today
+from core.dates import agency_date, agency_today
 from core.errors import DomainError
 from core.models import Role
 from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY, permission_check, role_of
@@ -213,7 +213,8 @@ def revalidation_complete(
     *, cycle: RevalidationCycle, actor: User, note: str = ""
 ) -> RevalidationCycle:
     """Complete the revalidation after a passing site validation; the membership is
-    renewed for four years from its previous expiry."""
+    renewed for four years from today, at most four years from the day the site
+    validation was completed."""
 
     def check(c: RevalidationCycle) -> None:
         validation = c.site_validation
@@ -241,7 +242,14 @@ def revalidation_complete(
             )
 
     def after(c: RevalidationCycle) -> None:
-        membership_renew(membership=c.membership, actor=actor, note=note)
+        validation = c.site_validation
+        assert validation is not None and validation.completed_at is not None  # by check
+        membership_renew(
+            membership=c.membership,
+            actor=actor,
+            validated_on=agency_date(validation.completed_at),
+            note=note,
+        )
 
     return transition_run(
         obj=cycle,

@@ -339,7 +339,9 @@ def test_application_to_certification_to_revalidation(db):
 
     renewed = _ok(trader.get(f"{V1}/memberships/{membership['id']}/"))
     assert renewed["certified_on"] == str(today)
-    assert renewed["expires_on"] == str(add_years(first_expiry, 4))
+    # Renewed today on today's visit: four years from today, the old term not stacked on.
+    assert renewed["last_renewed_on"] == str(today)
+    assert renewed["expires_on"] == str(add_years(today, 4))
 
     # Every step is in the audit trail, readable by the trader.
     trail = _ok(trader.get(f"{app}/audit-events/"))

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.dates import agency_today
+from core.dates import agency_today, membership_expiry
 from revalidation.models import RevalidationCycle
 from tests.factories import make_membership
 from tests.revalidation.factories import make_cycle
@@ -102,14 +102,15 @@ def test_complete_the_revalidation_once_the_validation_passed(client: Client, of
         officer=officer,
         validation_outcome=SiteValidation.Outcome.MEETS,
     )
-    expiry = passed.membership.expires_on
     response = client.post(
         _cycle(passed), {"action": "complete", "complete-note": "All good."}, follow=True
     )
     assert "The revalidation is completed" in response.content.decode()
     passed.refresh_from_db()
     assert passed.state == RS.COMPLETED
-    assert Membership.objects.get(pk=passed.membership_id).expires_on > expiry
+    renewed = Membership.objects.get(pk=passed.membership_id)
+    assert renewed.last_renewed_on == agency_today()
+    assert renewed.expires_on == membership_expiry(agency_today())
 
 
 def test_a_failed_validation_cannot_complete_the_revalidation(client: Client, officer) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from core.dates import agency_today
+from core.dates import agency_today, membership_expiry
 from core.models import User
 from revalidation.models import RevalidationCycle
 from tests.factories import (
@@ -429,7 +429,8 @@ def test_a_revalidation_cycle_in_french_and_english(
     expect(main).to_contain_text("This revalidation is closed.")
     _visit(page, axe_check, screenshot, "revalidation-completed")
     renewed = Membership.objects.get(pk=membership.pk).expires_on
-    assert renewed > expiry
+    # Certified today, revalidated today: four years from today, not eight.
+    assert renewed == membership_expiry(agency_today()) == expiry
     main.get_by_role("link", name=membership.company.legal_name).first.click()
     expect(main.locator(f"#membership-{membership.pk}")).to_contain_text(
         f"expires {renewed.isoformat()}"

@@ -136,12 +136,15 @@ def test_renewal_stores_a_new_certificate_with_the_new_expiry(
 
     with time_machine.travel(dt.datetime(2029, 12, 1, 12, tzinfo=agency_tz()), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            renewed = services.membership_renew(membership=membership, actor=officer)
+            renewed = services.membership_renew(
+                membership=membership, actor=officer, validated_on=dt.date(2029, 11, 20)
+            )
 
-    assert renewed.expires_on == dt.date(2034, 3, 12)
+    # Four years from the site validation behind the renewal, not from the old expiry.
+    assert renewed.expires_on == dt.date(2033, 11, 20)
     certificates = list(MembershipCertificate.objects.filter(membership=membership))
     assert [(c.reason, c.expires_on) for c in certificates] == [
-        ("renewal", dt.date(2034, 3, 12)),
+        ("renewal", dt.date(2033, 11, 20)),
         ("certification", dt.date(2030, 3, 12)),
     ]
     latest = certificate_latest_for(membership=membership)
@@ -149,8 +152,8 @@ def test_renewal_stores_a_new_certificate_with_the_new_expiry(
     assert latest.generated_on == dt.date(2029, 12, 1)
     with latest.file.open("rb") as stored:
         text = pdf_text(stored.read())
-    assert "Valid until March 12, 2034" in text
-    assert "Valide jusqu’au 12 mars 2034" in text
+    assert "Valid until November 20, 2033" in text
+    assert "Valide jusqu’au 20 novembre 2033" in text
     assert "Certified on March 12, 2026" in text  # the original certification date stands
 
 

@@ -123,10 +123,11 @@ def test_a_renewed_membership_is_reminded_again_for_its_new_expiry(
         make_cycle(state=RevalidationCycle.State.COMPLETED, membership=membership)
     membership.refresh_from_db()
     new_expiry = membership.expires_on
-    assert new_expiry == dt.date(2034, 1, 15)
+    # Renewed on 19 July 2029, the day of the visit: four years from then, not from 2030.
+    assert new_expiry == dt.date(2033, 7, 19)
     sweep_on(expiry - dt.timedelta(days=1), django_capture_on_commit_callbacks)
     sweep_on(expiry + dt.timedelta(days=1), django_capture_on_commit_callbacks)
     membership.refresh_from_db()
     assert membership.state == Membership.State.ACTIVE
     sweep_on(new_expiry - dt.timedelta(days=180), django_capture_on_commit_callbacks)
-    assert [r.milestone for r in reminders_of(ReminderKind.REVALIDATION_DUE)] == ["2034-01-15/180"]
+    assert [r.milestone for r in reminders_of(ReminderKind.REVALIDATION_DUE)] == ["2033-07-19/180"]

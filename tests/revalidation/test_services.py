@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from core.dates import agency_today
+from core.dates import agency_today, membership_expiry
 from core.errors import DomainError, Incomplete, NotPermitted, TransitionNotAllowed
 from core.models import AuditEvent
 from revalidation import services
@@ -411,7 +411,7 @@ def test_complete_renews_the_membership(actors, membership, actor_name, outcome)
     cycle = make_cycle(
         membership=membership, state=S.VALIDATION_SCHEDULED, validation_outcome=outcome
     )
-    certified_on, expires_on = membership.certified_on, membership.expires_on
+    certified_on = membership.certified_on
     mark = audit_mark()
 
     cycle = services.revalidation_complete(cycle=cycle, actor=actor, note="All good.")
@@ -422,7 +422,9 @@ def test_complete_renews_the_membership(actors, membership, actor_name, outcome)
     membership.refresh_from_db()
     assert membership.state == Membership.State.ACTIVE
     assert membership.certified_on == certified_on
-    assert membership.expires_on == expires_on.replace(year=expires_on.year + 4)
+    # Four years from today's decision (the visit was reported today too), however far
+    # away the old expiry was: terms do not stack.
+    assert membership.expires_on == membership_expiry(agency_today())
     assert membership.last_renewed_on == agency_today()
     assert_one_event(
         mark,
@@ -435,6 +437,40 @@ def test_complete_renews_the_membership(actors, membership, actor_name, outcome)
     assert_one_event(
         mark, membership, action="renew", from_state="active", to_state="active", actor=actor
     )
+
+
+def test_renewal_runs_four_years_from_the_visit_not_from_the_old_expiry(membership, officer):
+    """The visit is reported on 10 March 2027; the officer completes the revalidation a month
+    later. The membership, which expired in 2030, now runs until 10 March 2031: four years
+    after the last validation, not 2034."""
+    assert membership.expires_on.year == 2030
+    with at(dt.date(2027, 3, 1)):
+        cycle = make_cycle(membership=membership, state=S.VALIDATION_SCHEDULED)
+    with at(dt.date(2027, 3, 10)):
+        site_validation_pass(validation=cycle.site_validation, officer=officer)
+    with at(dt.date(2027, 4, 12)):
+        services.revalidation_complete(cycle=cycle, actor=officer)
+
+    membership.refresh_from_db()
+    assert membership.last_renewed_on == dt.date(2027, 4, 12)
+    assert membership.expires_on == dt.date(2031, 3, 10)
+    assert AuditEvent.objects.for_object(membership).last().note == "Renewed until 2031-03-10."
+
+
+def test_renewal_counts_the_visit_on_its_ottawa_date(membership, officer):
+    """A report closed at 22:30 in Ottawa on 28 February 2028 is 29 February in UTC: the
+    agency's date is the one that counts, so the membership runs until 28 February 2032,
+    not 29 February."""
+    with at(dt.date(2028, 2, 20)):
+        cycle = make_cycle(membership=membership, state=S.VALIDATION_SCHEDULED)
+    late = dt.datetime(2028, 2, 28, 22, 30, tzinfo=OTTAWA)
+    with time_machine.travel(late, tick=False):
+        site_validation_pass(validation=cycle.site_validation, officer=officer)
+    with at(dt.date(2028, 3, 2)):
+        services.revalidation_complete(cycle=cycle, actor=officer)
+
+    membership.refresh_from_db()
+    assert membership.expires_on == dt.date(2032, 2, 28)
 
 
 @pytest.mark.parametrize("actor_name", forbidden("officer", "manager"))
@@ -514,7 +550,7 @@ def test_complete_is_all_or_nothing(membership, officer, manager):
 
 
 def test_whole_path_renews_for_four_years(membership, trader, officer):
-    certified_on, expires_on = membership.certified_on, membership.expires_on
+    certified_on = membership.certified_on
     application_profile = membership.application.profile
 
     cycle = services.revalidation_open(membership=membership)
@@ -550,7 +586,7 @@ def test_whole_path_renews_for_four_years(membership, trader, officer):
     ]
     membership.refresh_from_db()
     assert membership.certified_on == certified_on
-    assert membership.expires_on == dt.date(expires_on.year + 4, expires_on.month, expires_on.day)
+    assert membership.expires_on == membership_expiry(agency_today())
     # The application's answers are untouched; the next cycle starts from this one's.
     assert application_profile.answers.get(requirement=answer.requirement).description == (
         f"We meet {answer.requirement.code} with a written procedure."
@@ -563,23 +599,26 @@ def test_whole_path_renews_for_four_years(membership, trader, officer):
 
 
 @pytest.mark.parametrize(
-    ("certified_on", "expires_on", "renewed_until"),
+    ("certified_on", "renewed_on", "renewed_until"),
     [
-        (dt.date(2026, 11, 3), dt.date(2030, 11, 3), dt.date(2034, 11, 3)),
-        (dt.date(2028, 2, 29), dt.date(2032, 2, 29), dt.date(2036, 2, 29)),
+        (dt.date(2026, 11, 3), dt.date(2030, 10, 20), dt.date(2034, 10, 20)),
+        (dt.date(2024, 3, 5), dt.date(2028, 2, 29), dt.date(2032, 2, 29)),
         # 2100 is not a leap year: the expiry falls back to 28 February.
-        (dt.date(2092, 2, 29), dt.date(2096, 2, 29), dt.date(2100, 2, 28)),
+        (dt.date(2092, 3, 10), dt.date(2096, 2, 29), dt.date(2100, 2, 28)),
     ],
 )
-def test_renewal_runs_four_years_from_the_previous_expiry(
-    company, trader, officer, certified_on, expires_on, renewed_until
+def test_renewal_runs_four_years_from_the_renewal(
+    company, trader, officer, certified_on, renewed_on, renewed_until
 ):
+    """Visited, reported and renewed on one day, shortly before the expiry: the new term
+    runs four years from that day, leap days included."""
     with at(certified_on):
         membership = make_membership(company=company)
-        assert (membership.certified_on, membership.expires_on) == (certified_on, expires_on)
+    with at(renewed_on):
         make_cycle(membership=membership, officer=officer, state=S.COMPLETED)
     membership.refresh_from_db()
     assert membership.certified_on == certified_on
+    assert membership.last_renewed_on == renewed_on
     assert membership.expires_on == renewed_until
 
 

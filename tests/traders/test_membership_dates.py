@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from core.dates import membership_expiry
+from core.dates import agency_today, membership_expiry
 from core.errors import DomainError
 from tests.factories import make_membership
 from tests.traders.factories import ACTOR_NAMES, after_expiry, small_catalogue_load
@@ -72,17 +72,17 @@ def test_memberships_load_with_deferred_columns(company, manager):
         rows[0].save()
 
 
-def test_renewal_moves_expiry_four_years_from_the_previous_expiry(company, manager, officer):
+def test_renewals_do_not_stack_terms(company, manager, officer):
+    """Two renewals on the same day leave the membership valid four years from that day,
+    not eight."""
     membership = make_membership(company=company, manager=manager)
-    certified_on, expires_on = _dates(membership.pk)
+    certified_on, _expires_on = _dates(membership.pk)
+    today = agency_today()
 
-    services.membership_renew(membership=membership, actor=officer)
-    services.membership_renew(membership=membership, actor=officer)
+    services.membership_renew(membership=membership, actor=officer, validated_on=today)
+    services.membership_renew(membership=membership, actor=officer, validated_on=today)
 
-    assert _dates(membership.pk) == (
-        certified_on,
-        membership_expiry(membership_expiry(expires_on)),
-    )
+    assert _dates(membership.pk) == (certified_on, membership_expiry(today))
 
 
 # --- Property: whatever happens to a membership, its dates move only by renewal -----------
@@ -158,14 +158,30 @@ def test_dates_move_only_by_renewal(steps, actors, company):
             actor = actors[actor_name]
             if action == "renew":
                 try:
-                    services.membership_renew(membership=current, actor=actor)
+                    services.membership_renew(
+                        membership=current, actor=actor, validated_on=agency_today()
+                    )
                 except (DomainError, ValidationError):
                     pass
                 else:
-                    expires_on = membership_expiry(expires_on)
+                    expires_on = membership_expiry(agency_today())
             else:
                 try:
                     _take(action, current, actor, days, clock, actors["officer"])
                 except (DomainError, ValidationError):
                     pass
             assert _dates(membership.pk) == (certified_on, expires_on)
+
+
+def test_renewal_on_a_validation_more_than_four_years_old_is_refused(company, manager, officer):
+    membership = make_membership(company=company, manager=manager)
+    before = _dates(membership.pk)
+    old_visit = agency_today() - dt.timedelta(days=4 * 366)
+
+    with pytest.raises(DomainError) as refused:
+        services.membership_renew(membership=membership, actor=officer, validated_on=old_visit)
+
+    assert refused.value.code == "validation_too_old"
+    assert "more than four years old" in str(refused.value)
+    assert _dates(membership.pk) == before
+    assert Membership.objects.get(pk=membership.pk).last_renewed_on is None

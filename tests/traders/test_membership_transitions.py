@@ -37,6 +37,11 @@ def _small_catalogue(db):
     small_catalogue_load()
 
 
+def _validated_on() -> dt.date:
+    """The day the renewal's site validation was completed: ten days before the renewal."""
+    return agency_today() - dt.timedelta(days=10)
+
+
 def _an_hour_later(membership: Membership) -> dt.datetime:
     return timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
 
@@ -122,7 +127,7 @@ MOVES: dict[str, Move] = {
         target=S.ACTIVE,
         allowed=OFFICERS,
         run=lambda m, actor: services.membership_renew(
-            membership=m, actor=actor, note="Revalidation completed."
+            membership=m, actor=actor, validated_on=_validated_on(), note="Revalidation completed."
         ),
         note="Revalidation completed.",
         stamps=False,
@@ -183,7 +188,8 @@ def test_transition_allowed(action, source, actor_name, actors, company, time_ma
         assert membership.state_changed_at == when
     assert membership.certified_on == old.certified_on
     if action == "renew":
-        assert membership.expires_on == membership_expiry(old.expires_on)
+        # Four years from the site validation (before the decision), not from the old expiry.
+        assert membership.expires_on == membership_expiry(_validated_on())
         assert membership.last_renewed_on == agency_today()
     else:
         assert membership.expires_on == old.expires_on

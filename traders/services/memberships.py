@@ -3,11 +3,12 @@ appeal, lapse and renewal (driven by the revalidation app)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from core.dates import agency_today, membership_expiry
+from core.dates import agency_today, membership_renewal_expiry
 from core.errors import DomainError
 from core.inputs import require_text
 from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY
@@ -99,18 +100,34 @@ def membership_uphold_cancellation(
     )
 
 
-def membership_renew(*, membership: Membership, actor: User, note: str = "") -> Membership:
-    """Renewal after a completed revalidation: four more years from the previous expiry.
-    Called by the revalidation app."""
-    fresh = Membership.objects.get(pk=membership.pk)
-    new_expiry = membership_expiry(fresh.expires_on)
+def membership_renew(
+    *, membership: Membership, actor: User, validated_on: dt.date, note: str = ""
+) -> Membership:
+    """Renewal after a completed revalidation whose site validation was completed on
+    ``validated_on`` (an agency date): four years from today's decision, at most four years
+    from that validation. Called by the revalidation app."""
+    renewed_on = agency_today()
+    new_expiry = membership_renewal_expiry(renewed_on=renewed_on, validated_on=validated_on)
+
+    def check(m: Membership) -> None:
+        if new_expiry < renewed_on:
+            raise DomainError(
+                _(
+                    "The site validation of %(date)s is more than four years old: the "
+                    "membership cannot be renewed on it."
+                )
+                % {"date": validated_on.isoformat()},
+                code="validation_too_old",
+            )
+
     return transition_run(
         obj=membership,
         action="renew",
         actor=actor,
         roles=OFFICERS,
         note=note or _("Renewed until %(date)s.") % {"date": new_expiry.isoformat()},
-        kwargs={"on": agency_today(), "new_expiry": new_expiry},
+        kwargs={"on": renewed_on, "new_expiry": new_expiry},
         fields=["expires_on", "last_renewed_on"],
+        check=check,
         after=lambda m: _certificate_enqueue(membership_id=m.pk, reason="renewal"),
     )
