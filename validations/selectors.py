@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from core.dates import agency_today
+from core.models import Role
 from core.roles import scope_for
 from traders.models import Requirement
 
@@ -47,16 +48,37 @@ def action_plan_past_deadline_list() -> models.QuerySet[ActionPlan]:
 # One scoping function per model: every page and API reaches these objects only through them.
 
 
+def site_validation_unannounced(prefix: str = "") -> models.Q:
+    """Spot checks that have not started: unannounced visits, which the trader must not
+    learn of before the officers arrive (a spot check is never announced; it is 'started'
+    once the officer records the start of the visit). One cancelled before it started
+    stays hidden: there was nothing to see."""
+    return models.Q(
+        **{f"{prefix}kind": SiteValidation.Kind.SPOT_CHECK, f"{prefix}started_at__isnull": True}
+    )
+
+
+def _unannounced_hidden(qs: models.QuerySet[Any], *, user: Any, prefix: str = "") -> Any:
+    if getattr(user, "role", None) == Role.TRADER:
+        return qs.exclude(site_validation_unannounced(prefix))
+    return qs
+
+
 def site_validation_list_for(*, user: Any) -> models.QuerySet[SiteValidation]:
-    return scope_for(SiteValidation, user=user).select_related("company", "lead_officer")
+    """Staff see every visit; a trader their company's, except spot checks not started."""
+    qs = scope_for(SiteValidation, user=user).select_related("company", "lead_officer")
+    return _unannounced_hidden(qs, user=user)
 
 
 def finding_list_for(*, user: Any) -> models.QuerySet[Finding]:
-    return scope_for(Finding, user=user).select_related("requirement")
+    qs = scope_for(Finding, user=user).select_related("requirement")
+    return _unannounced_hidden(qs, user=user, prefix="validation__")
 
 
 def finding_evidence_list_for(*, user: Any) -> models.QuerySet[FindingEvidence]:
-    return scope_for(FindingEvidence, user=user)
+    return _unannounced_hidden(
+        scope_for(FindingEvidence, user=user), user=user, prefix="finding__validation__"
+    )
 
 
 def action_plan_list_for(*, user: Any) -> models.QuerySet[ActionPlan]:
