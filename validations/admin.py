@@ -45,6 +45,7 @@ class SiteValidationAdmin(StateReadOnlyAdmin):
         "started_at",
         "completed_at",
         "outcome",
+        "outcome_override_reason",
         "cancel_reason",
     )
     inlines = [FindingInline]

@@ -12,7 +12,9 @@ from core.dates import agency_tz
 from core.errors import DomainError
 from core.pdf import in_both_languages, pdf_render
 
+from .errors import OutcomeContradictsFindings
 from .models import Finding, SiteValidation
+from .selectors import validation_outcome_conflicts
 
 REPORT_TEMPLATE = "pdf/site_validation_report.html"
 
@@ -38,6 +40,22 @@ def site_validation_report_context(*, validation: SiteValidation) -> dict[str, A
             % {"state": v.get_state_display()},
             code="report_not_available",
             details={"state": v.state},
+        )
+    # A record from before outcomes were bound to findings may contradict them: the report
+    # never prints such an outcome without the officer's justification.
+    conflicts = validation_outcome_conflicts(validation=v, outcome=v.outcome)
+    if conflicts and not v.outcome_override_reason:
+        raise DomainError(
+            _(
+                "The Site Validation Report cannot show the outcome “%(outcome)s”: the findings "
+                "on %(codes)s contradict it and no justification was recorded."
+            )
+            % {
+                "outcome": v.get_outcome_display(),
+                "codes": ", ".join(c["code"] for c in conflicts),
+            },
+            code=OutcomeContradictsFindings.code,
+            details={"state": v.state, "action": "report", "findings": conflicts},
         )
     findings = (
         Finding.objects.filter(validation=v)
@@ -97,6 +115,8 @@ def site_validation_report_context(*, validation: SiteValidation) -> dict[str, A
         "officers": [str(o) for o in v.officers.all()],
         "joint_with_cbp": v.joint_with_cbp,
         "outcome": in_both_languages(SiteValidation.Outcome(v.outcome).label),
+        "outcome_conflicts": [c["code"] for c in conflicts],
+        "outcome_override_reason": v.outcome_override_reason,
         "sites": list(v.sites.all()),
         "summary": [
             {"value": value, **results[value], "count": counts[value]}

@@ -101,6 +101,13 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
+    outcome_override_reason = models.TextField(
+        _("justification of the outcome"),
+        blank=True,
+        help_text=_(
+            "The officer's written reasons for an outcome that the findings alone do not support."
+        ),
+    )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     state = FSMField(
         _("state"), default=State.SCHEDULED, choices=State.choices, protected=True, db_index=True
@@ -132,9 +139,12 @@ class SiteValidation(ConcurrentTransitionMixin, TimeStampedModel):
         self.started_at = when
 
     @transition(field=state, source=State.IN_PROGRESS, target=State.COMPLETED)
-    def complete(self, *, outcome: str, recommendations: str, when: dt.datetime) -> None:
+    def complete(
+        self, *, outcome: str, recommendations: str, override_reason: str, when: dt.datetime
+    ) -> None:
         self.outcome = outcome
         self.recommendations = recommendations
+        self.outcome_override_reason = override_reason
         self.completed_at = when
 
     @transition(field=state, source=[State.SCHEDULED, State.IN_PROGRESS], target=State.CANCELLED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import models
@@ -34,6 +35,73 @@ def validation_missing_findings(*, validation: SiteValidation) -> list[dict[str,
     )
     reason = str(_("No finding recorded."))
     return [{"code": r.code, "area": r.area.code, "reason": reason} for r in requirements]
+
+
+# A *must* requirement found short: what an outcome of "meets" contradicts.
+SHORTFALL_RESULTS = (Finding.Result.PARTIALLY_MEETS, Finding.Result.DOES_NOT_MEET)
+
+
+def validation_outcome_conflicts(
+    *,
+    validation: SiteValidation,
+    outcome: str,
+    covered_requirement_ids: Collection[int] | None = None,
+) -> list[dict[str, str]]:
+    """The findings that contradict ``outcome``, in catalogue order: for "meets", every must
+    requirement that does not meet or only partially meets; for "meets with an action plan",
+    those of them with no measure in the plan (``covered_requirement_ids``: the requirements
+    the plan's measures address; by default those of the plans issued from the validation);
+    for "does not meet", none."""
+    Outcome = SiteValidation.Outcome
+    if outcome not in (Outcome.MEETS, Outcome.MEETS_WITH_ACTION_PLAN):
+        return []
+    shortfalls = (
+        Finding.objects.filter(
+            validation=validation,
+            requirement__level=Requirement.Level.MUST,
+            result__in=SHORTFALL_RESULTS,
+        )
+        .select_related("requirement")
+        .order_by("requirement__area__order", "requirement__order", "requirement__code")
+    )
+    if outcome == Outcome.MEETS_WITH_ACTION_PLAN:
+        if covered_requirement_ids is None:
+            covered_requirement_ids = set(
+                ActionPlanItem.objects.filter(
+                    plan__source_validation=validation, requirement__isnull=False
+                ).values_list("requirement_id", flat=True)
+            )
+        shortfalls = shortfalls.exclude(requirement_id__in=list(covered_requirement_ids))
+    return [
+        {
+            "code": finding.requirement.code,
+            "result": finding.result,
+            "result_label": str(finding.get_result_display()),
+        }
+        for finding in shortfalls
+    ]
+
+
+def site_validation_outcome_list(
+    *, application_id: int | None = None, membership_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The completed validations of an application or a membership, latest first, each
+    with the findings its outcome stands against (kept by the officer's justification):
+    what the manager weighs before deciding."""
+    validations = SiteValidation.objects.filter(state=SiteValidation.State.COMPLETED)
+    if application_id is not None:
+        validations = validations.filter(application_id=application_id)
+    else:
+        validations = validations.filter(membership_id=membership_id)
+    return [
+        {
+            "validation": v,
+            "conflicts": [
+                c["code"] for c in validation_outcome_conflicts(validation=v, outcome=v.outcome)
+            ],
+        }
+        for v in validations.order_by("-completed_at", "-pk")
+    ]
 
 
 def action_plan_past_deadline_list() -> models.QuerySet[ActionPlan]:

@@ -3,6 +3,7 @@ finding recorded, a finding's evidence."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import User
@@ -16,6 +17,7 @@ from traders.selectors import (
 from validations.models import Finding, FindingEvidence, SiteValidation
 
 from ..schema import NamedChoiceField
+from .action_plans import PlanItemInputSerializer
 from .base import ScopedPrimaryKeyField, sites_for, staff_officers
 
 
@@ -57,6 +59,7 @@ class SiteValidationSerializer(serializers.ModelSerializer):
             "completed_at",
             "state",
             "outcome",
+            "outcome_override_reason",
             "recommendations",
             "cancel_reason",
             "findings",
@@ -85,6 +88,24 @@ class SiteValidationScheduleSerializer(serializers.Serializer):
 class SiteValidationCompleteSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=SiteValidation.Outcome.choices)
     recommendations = serializers.CharField(required=False, allow_blank=True, default="")
+    action_plan_items = PlanItemInputSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_(
+            "The corrective measures of the action plan issued with the report: required with "
+            "“meets with an action plan”, one for each must requirement found short."
+        ),
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "The officer's written justification of an outcome the findings alone do not "
+            "support (409 outcome_contradicts_findings without it)."
+        ),
+    )
 
 
 class FindingInputSerializer(serializers.Serializer):

@@ -93,14 +93,21 @@ def _run_visit(
             (listed,) = _ok(officer.get(evidence))["results"]
             download = officer.get(f"{evidence}{listed['id']}/")
             assert download.status_code == 200 and download["Content-Type"] == "image/png"
-    outcome = "meets_with_action_plan" if shortfall else "meets"
-    done = _ok(
-        officer.post(
-            f"{base}/complete/",
-            {"outcome": outcome, "recommendations": "Log visitor badges."},
-            format="json",
-        )
-    )
+    body: dict = {"outcome": "meets", "recommendations": "Log visitor badges."}
+    if shortfall:
+        # A must requirement only partially met: "meets" is refused, a plan is needed.
+        refused = officer.post(f"{base}/complete/", body, format="json")
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "outcome_contradicts_findings"
+        body["outcome"] = "meets_with_action_plan"
+        body["action_plan_items"] = [
+            {
+                "measure": "Fit a lock to the yard gate.",
+                "deadline": str(agency_today() + dt.timedelta(days=30)),
+                "requirement": shortfall,
+            }
+        ]
+    done = _ok(officer.post(f"{base}/complete/", body, format="json"))
     assert done["state"] == "completed"
     assert len(done["findings"]) == len(requirement_ids)
     return done
@@ -217,25 +224,11 @@ def test_application_to_certification_to_revalidation(db):
     report = officer.get(f"{V1}/site-validations/{validation['id']}/report/")
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
 
-    # The shortfall gets an action plan: answered, returned once, answered again, accepted.
-    plan = _ok(
-        officer.post(
-            f"{V1}/action-plans/",
-            {
-                "company": company["id"],
-                "source_validation": validation["id"],
-                "items": [
-                    {
-                        "measure": "Fit a lock to the yard gate.",
-                        "deadline": str(today + dt.timedelta(days=30)),
-                        "requirement": shortfall,
-                    }
-                ],
-            },
-            format="json",
-        ),
-        201,
-    )
+    # The shortfall's action plan, issued with the report: answered, returned once,
+    # answered again, accepted.
+    (plan,) = _ok(officer.get(f"{V1}/action-plans/", {"company": company["id"]}))["results"]
+    assert plan["source_validation"] == validation["id"]
+    assert [item["requirement"] for item in plan["items"]] == [shortfall]
     plan_url = f"{V1}/action-plans/{plan['id']}"
     assert plan["state"] == "issued"
     responded = _ok(

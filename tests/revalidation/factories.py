@@ -32,8 +32,14 @@ def site_validation_pass(
             note="Seals are not logged." if failing else "",
             actor=officer,
         )
+    # "Meets with an action plan" comes with its plan (every finding met: one measure).
+    items = (
+        [{"measure": "Log the seals.", "deadline": agency_today() + dt.timedelta(days=30)}]
+        if outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN
+        else []
+    )
     return validation_services.site_validation_complete(
-        validation=validation, actor=officer, outcome=outcome
+        validation=validation, actor=officer, outcome=outcome, action_plan_items=items
     )
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import time_machine
@@ -43,21 +43,40 @@ def record_findings(
     *,
     result: str = Finding.Result.MEETS,
     skip: Sequence[str] = (),
+    results: Mapping[str, str] | None = None,
 ) -> None:
     """A finding on every requirement of the validation's catalogue except the codes in
-    ``skip``."""
+    ``skip``: ``result``, or the one ``results`` gives for a requirement's code."""
     for requirement in Requirement.objects.filter(
         area__catalogue_id=validation.catalogue_id
     ).select_related("area"):
         if requirement.code in skip:
             continue
+        found = (results or {}).get(requirement.code, result)
         services.finding_record(
             validation=validation,
             requirement=requirement,
-            result=result,
-            note="" if result == Finding.Result.MEETS else f"{requirement.code} falls short.",
+            result=found,
+            note="" if found == Finding.Result.MEETS else f"{requirement.code} falls short.",
             actor=officer,
         )
+
+
+def plan_measure(
+    validation: SiteValidation, code: str | None = None, *, days: int = 30
+) -> dict[str, Any]:
+    """One corrective measure, on the requirement ``code`` of the validation's catalogue
+    (or on none)."""
+    requirement = (
+        Requirement.objects.get(area__catalogue_id=validation.catalogue_id, code=code)
+        if code
+        else None
+    )
+    return {
+        "measure": f"Correct {code or 'the gate'} within {days} days.",
+        "deadline": agency_today() + dt.timedelta(days=days),
+        "requirement": requirement,
+    }
 
 
 def make_site_validation(
@@ -98,8 +117,14 @@ def make_site_validation(
         return validation
     if state == VS.COMPLETED:
         record_findings(validation, officer)
+        # "Meets with an action plan" comes with its plan: one measure, findings all met.
+        items = (
+            [plan_measure(validation)]
+            if outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN
+            else []
+        )
         return services.site_validation_complete(
-            validation=validation, actor=officer, outcome=outcome
+            validation=validation, actor=officer, outcome=outcome, action_plan_items=items
         )
     raise ValueError(state)
 

@@ -10,6 +10,7 @@ from tests.validations.factories import (
     audit_events,
     make_site_validation,
     others,
+    plan_measure,
     record_findings,
     reload,
 )
@@ -313,9 +314,11 @@ def test_initial_validation_drives_the_application_to_validated(company, officer
         actor=officer,
         outcome=SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN,
         recommendations="Add lighting at the north gate.",
+        action_plan_items=[plan_measure(validation)],
     )
 
     assert done.outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN
+    assert done.action_plans.get().items.count() == 1
     assert done.recommendations == "Add lighting at the north gate."
     assert done.completed_at is not None
     assert reload(validation.application).state == AS.VALIDATED

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from core.models import User
 
 
-def _plan_items_clean(
+def plan_items_clean(
     *, items: Sequence[Mapping[str, Any]], catalogue_id: int | None
 ) -> list[dict[str, Any]]:
     """Every item needs a measure and a deadline after today; all problems are reported at
@@ -96,7 +96,7 @@ def action_plan_issue(
             membership = Membership.objects.get(pk=source_membership_id)
     if membership is not None and membership.company_id != company.pk:
         raise ValidationError({"membership": _("Choose the company's membership.")})
-    cleaned = _plan_items_clean(
+    cleaned = plan_items_clean(
         items=items,
         catalogue_id=source_validation.catalogue_id if source_validation is not None else None,
     )

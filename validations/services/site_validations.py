@@ -5,8 +5,8 @@ a visit concerns goes through the traders services, in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +18,15 @@ from core.dates import agency_today
 from core.errors import DomainError, Incomplete
 from core.inputs import require_text
 from core.roles import OFFICERS, SYSTEM, permission_check
-from core.transitions import transition_run
+from core.transitions import state_label, transition_run
 from traders import services as trader_services
 from traders.models import Application, CatalogueVersion, ChangeNotice, Company, Membership, Site
 from traders.selectors import catalogue_current
 
+from ..errors import OutcomeContradictsFindings
 from ..models import SiteValidation
-from ..selectors import validation_missing_findings
+from ..selectors import validation_missing_findings, validation_outcome_conflicts
+from .action_plans import action_plan_issue, plan_items_clean
 
 if TYPE_CHECKING:
     from core.models import User
@@ -166,42 +168,136 @@ def site_validation_start(*, validation: SiteValidation, actor: User) -> SiteVal
     )
 
 
+def _action_plan_items_clean(
+    *, validation: SiteValidation, outcome: str, items: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The measures of the plan issued with the report: required with "meets with an action
+    plan", refused with "meets" (nothing to correct), optional with "does not meet"."""
+    Outcome = SiteValidation.Outcome
+    if outcome == Outcome.MEETS and items:
+        raise ValidationError(
+            {
+                "action_plan_items": _(
+                    "An outcome of “meets requirements” has no corrective measures: choose "
+                    "“meets with an action plan”, or leave the measures empty."
+                )
+            }
+        )
+    if not items and outcome != Outcome.MEETS_WITH_ACTION_PLAN:
+        return []
+    if not items:
+        raise ValidationError(
+            {
+                "action_plan_items": _(
+                    "List the corrective measures of the action plan, one for each must "
+                    "requirement found short."
+                )
+            }
+        )
+    try:
+        return plan_items_clean(items=items, catalogue_id=validation.catalogue_id)
+    except ValidationError as error:
+        raise ValidationError({"action_plan_items": error.messages}) from error
+
+
 def site_validation_complete(
-    *, validation: SiteValidation, actor: User, outcome: str, recommendations: str = ""
+    *,
+    validation: SiteValidation,
+    actor: User,
+    outcome: str,
+    recommendations: str = "",
+    action_plan_items: Sequence[Mapping[str, Any]] = (),
+    override_reason: str = "",
 ) -> SiteValidation:
-    """Close the report: every requirement of the catalogue needs a finding. Completing an
-    initial validation records it on the application, in the same transaction."""
+    """Close the report: every requirement of the catalogue needs a finding, and the outcome
+    must agree with them. "Meets requirements" only when no *must* requirement does not meet
+    or only partially meets; "meets with an action plan" only with a plan whose measures
+    (``action_plan_items``, issued with the report in the same transaction) cover each such
+    requirement; "does not meet" always. ``override_reason``, the officer's written
+    justification, lets an outcome stand against the findings: it is kept on the validation
+    and in the audit event. Completing an initial validation records it on the application,
+    in the same transaction."""
     if outcome not in SiteValidation.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the validation.")})
     recommendations = (recommendations or "").strip()
+    override_reason = (override_reason or "").strip()
+    items = _action_plan_items_clean(
+        validation=validation, outcome=outcome, items=list(action_plan_items)
+    )
+    covered = {item["requirement"].pk for item in items if item["requirement"] is not None}
     outcome_label = str(SiteValidation.Outcome(outcome).label)
 
-    def check(v: SiteValidation) -> None:
-        missing = validation_missing_findings(validation=v)
-        if missing:
-            raise Incomplete(
-                _("The report cannot be completed yet: %(count)s requirement(s) have no finding.")
-                % {"count": len(missing)},
-                missing=missing,
-            )
+    with transaction.atomic():
+        # Findings are recorded under this lock: they cannot change until the report closes.
+        locked = SiteValidation.objects.select_for_update().get(pk=validation.pk)
+        conflicts = validation_outcome_conflicts(
+            validation=locked, outcome=outcome, covered_requirement_ids=covered
+        )
+        note = _outcome_note(
+            outcome_label=outcome_label, conflicts=conflicts, override_reason=override_reason
+        )
 
-    def after(v: SiteValidation) -> None:
-        if v.kind == SiteValidation.Kind.INITIAL and v.application is not None:
-            trader_services.application_record_validation(
-                application=v.application, actor=actor, note=outcome_label
-            )
+        def check(v: SiteValidation) -> None:
+            missing = validation_missing_findings(validation=v)
+            if missing:
+                raise Incomplete(
+                    _(
+                        "The report cannot be completed yet: %(count)s requirement(s) have no "
+                        "finding."
+                    )
+                    % {"count": len(missing)},
+                    missing=missing,
+                )
+            if conflicts and not override_reason:
+                raise OutcomeContradictsFindings(
+                    outcome=outcome, state=state_label(v), conflicts=conflicts
+                )
 
-    return transition_run(
-        obj=validation,
-        action="complete",
-        actor=actor,
-        roles=OFFICERS,
-        note=outcome_label,
-        kwargs={"outcome": outcome, "recommendations": recommendations, "when": timezone.now()},
-        fields=["outcome", "recommendations", "completed_at"],
-        check=check,
-        after=after,
-    )
+        def after(v: SiteValidation) -> None:
+            if items:
+                action_plan_issue(company=v.company, actor=actor, items=items, source_validation=v)
+            if v.kind == SiteValidation.Kind.INITIAL and v.application is not None:
+                trader_services.application_record_validation(
+                    application=v.application, actor=actor, note=note
+                )
+
+        return transition_run(
+            obj=locked,
+            action="complete",
+            actor=actor,
+            roles=OFFICERS,
+            note=note,
+            kwargs={
+                "outcome": outcome,
+                "recommendations": recommendations,
+                "override_reason": override_reason,
+                "when": timezone.now(),
+            },
+            fields=["outcome", "recommendations", "outcome_override_reason", "completed_at"],
+            check=check,
+            after=after,
+        )
+
+
+def _outcome_note(
+    *, outcome_label: str, conflicts: Sequence[dict[str, str]], override_reason: str
+) -> str:
+    """The audit note of a completed report: the outcome, and the officer's justification
+    with the findings it stands against."""
+    if conflicts and override_reason:
+        return _(
+            "%(outcome)s, against the findings on %(codes)s. Officer's justification: %(reason)s"
+        ) % {
+            "outcome": outcome_label,
+            "codes": ", ".join(c["code"] for c in conflicts),
+            "reason": override_reason,
+        }
+    if override_reason:
+        return _("%(outcome)s. Officer's justification: %(reason)s") % {
+            "outcome": outcome_label,
+            "reason": override_reason,
+        }
+    return outcome_label
 
 
 def site_validation_cancel(
