@@ -39,6 +39,7 @@ from reporting.dashboard import Filters, UnknownList
 from traders import services
 from traders.models import Application, Membership, Programme
 from traders.selectors import application_list_for, membership_list_for
+from validations.selectors import site_validation_outcome_list
 
 PAGE_SIZE = 50
 
@@ -563,6 +564,10 @@ def _detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "record": record,
         "decisions": _available(kind, record),
         "history": audit_history(obj=record),
+        "validations": site_validation_outcome_list(
+            application_id=record.pk if kind == "application" else None,
+            membership_id=record.pk if kind == "membership" else None,
+        ),
     }
     if kind == "membership":
         context["certificate_url"] = (

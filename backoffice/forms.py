@@ -172,6 +172,15 @@ class CompleteValidationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    override_reason = forms.CharField(
+        label=_("Justification of the outcome (only to override the findings)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "An outcome the findings on must requirements do not support stands only with "
+            "your written reasons; the manager and the report show them."
+        ),
+    )
 
 
 class CancelValidationForm(forms.Form):

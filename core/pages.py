@@ -38,7 +38,8 @@ def form_refusal(
     form: forms.BaseForm, error: Exception, *, fields: dict[str, str] | None = None
 ) -> None:
     """Show a service's refusal on ``form``: a field's error beside the field (``fields`` maps
-    the service's field names to the form's), anything else (a wrong state, a missing
+    the service's field names to the form's), a business rule about one field (a
+    DomainError with a ``field``) beside it too, anything else (a wrong state, a missing
     permission, an error on a field the form lacks) at the top."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         fields = fields or {}
@@ -50,7 +51,11 @@ def form_refusal(
     if isinstance(error, ValidationError):
         form.add_error(None, error)
         return
-    form.add_error(None, str(error))
+    # A business rule about one input (``field`` on the error) is said beside that input;
+    # the error keeps its code, the same one the API answers with.
+    field = getattr(error, "field", None)
+    code = getattr(error, "code", None)
+    form.add_error(field if field in form.fields else None, ValidationError(str(error), code=code))
 
 
 def message_refusal(request: HttpRequest, error: Exception) -> None:

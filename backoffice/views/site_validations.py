@@ -25,6 +25,7 @@ from validations import selectors as validation_selectors
 from validations import services as validation_services
 from validations.models import SiteValidation
 
+from .action_plans import SHORTFALLS, plan_requirements
 from .base import get_or_404, officers_only, site_validation_or_404
 
 
@@ -34,6 +35,7 @@ def _validation_page(
     *,
     finding_form: tuple[int, forms.Form] | None = None,
     action_forms: dict[str, forms.Form] | None = None,
+    plan_formset: f.BaseActionPlanItemFormSet | None = None,
     missing: list[object] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -67,6 +69,7 @@ def _validation_page(
             or f.CompleteValidationForm(
                 prefix="complete", initial={"recommendations": validation.recommendations}
             ),
+            "plan_formset": plan_formset or _plan_formset(validation),
             "cancel_form": action_forms.get("cancel") or f.CancelValidationForm(prefix="cancel"),
             "start_form": action_forms.get("start") or forms.Form(prefix="start"),
             "missing": missing or [],
@@ -78,6 +81,30 @@ def _validation_page(
             "State": SiteValidation.State,
         },
         status=status,
+    )
+
+
+def _plan_formset(validation: SiteValidation, data: Any = None) -> f.BaseActionPlanItemFormSet:
+    """The measures of the action plan issued with the report: a row per requirement found
+    short (blank rows are ignored), and one more."""
+    requirements = plan_requirements(validation)
+    if data is not None:
+        if "plan-TOTAL_FORMS" not in data:  # a page without the plan's rows: no measures
+            data = {"plan-TOTAL_FORMS": "0", "plan-INITIAL_FORMS": "0"}
+        return f.ActionPlanItemFormSet(
+            data, prefix="plan", form_kwargs={"requirements": requirements}
+        )
+    if validation.state != SiteValidation.State.IN_PROGRESS:
+        initial: list[dict[str, Any]] = []
+    else:
+        shortfalls = (
+            validation.findings.filter(result__in=SHORTFALLS)
+            .order_by("requirement__area__order", "requirement__order")
+            .values_list("requirement_id", flat=True)
+        )
+        initial = [{"requirement": pk} for pk in shortfalls]
+    return f.ActionPlanItemFormSet(
+        prefix="plan", initial=[*initial, {}], form_kwargs={"requirements": requirements}
     )
 
 
@@ -120,19 +147,24 @@ def validation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return _validation_page(request, validation, action_forms={"cancel": form}, status=status)
     if action == "complete":
         form = f.CompleteValidationForm(request.POST, prefix="complete")
+        plan = _plan_formset(validation, request.POST)
         status, missing = INVALID, None
-        if form.is_valid():
+        if form.is_valid() and plan.is_valid():
             completed = run_service(
                 lambda: validation_services.site_validation_complete(
                     validation=validation,
                     actor=user,
                     outcome=form.cleaned_data["outcome"],
                     recommendations=form.cleaned_data["recommendations"],
+                    action_plan_items=plan.items(),
+                    override_reason=form.cleaned_data["override_reason"],
                 ),
                 form=form,
             )
             if completed.ok:
                 messages.success(request, _("The site validation is completed."))
+                if completed.result.action_plans.exists():
+                    messages.success(request, _("The action plan is issued to the member."))
                 return redirect("backoffice:validation", pk=validation.pk)
             status = completed.status
             missing = completed.error.missing if isinstance(completed.error, Incomplete) else None
@@ -140,6 +172,7 @@ def validation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             request,
             validation,
             action_forms={"complete": form},
+            plan_formset=plan,
             missing=missing,
             status=status,
         )

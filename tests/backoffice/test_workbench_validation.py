@@ -137,12 +137,17 @@ def test_start_record_findings_and_complete(client: Client, officer) -> None:
             "action": "complete",
             "complete-outcome": "meets_with_action_plan",
             "complete-recommendations": "Log every seal.",
+            "plan-TOTAL_FORMS": "1",
+            "plan-INITIAL_FORMS": "0",
+            "plan-0-measure": "Log every seal in the register.",
+            "plan-0-deadline": (agency_today() + dt.timedelta(days=30)).isoformat(),
         },
         follow=True,
     )
     assert "The site validation is completed." in response.content.decode()
     validation.refresh_from_db()
     assert validation.state == VS.COMPLETED and validation.outcome == "meets_with_action_plan"
+    assert validation.action_plans.get().items.get().measure == "Log every seal in the register."
     validation.application.refresh_from_db()
     assert validation.application.state == Application.State.VALIDATED
 

@@ -84,23 +84,30 @@ def test_queue_to_report(page, sign_in, axe_check, screenshot, tmp_path) -> None
     screenshot(page, "workbench-validation-tablet")
 
     # Completing too early lists what is missing; the rest is recorded, then it completes.
-    page.get_by_label("Meets requirements with an action plan").check()
+    page.get_by_label("Meets requirements", exact=True).check()
     page.get_by_role("button", name="Complete the validation").click()
     expect(page.locator("#missing-findings")).to_be_visible()
     record_findings(validation, officer, skip=[first.code])
+    # A must requirement partially met: "meets" is refused, beside the outcome.
+    page.get_by_label("Meets requirements", exact=True).check()
+    page.get_by_role("button", name="Complete the validation").click()
+    expect(page.locator("#id_complete-outcome_error")).to_contain_text(first.code)
+    axe_check(page)
+    # "Meets with an action plan", with the plan's measure on the requirement found short
+    # (its row comes first).
     page.get_by_label("Meets requirements with an action plan").check()
     page.get_by_label("Recommendations (best practices)").fill("Log every seal.")
+    page.locator("#id_plan-0-measure").fill("Install a lock on gate 2.")
+    page.locator("#id_plan-0-deadline").fill((agency_today() + dt.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Complete the validation").click()
     expect(page.locator("#validation-state")).to_have_text("Completed")
+    expect(page.get_by_text("The action plan is issued to the member.")).to_be_visible()
 
-    # Action plan.
-    page.get_by_role("link", name="Issue an action plan").click()
-    page.locator("#id_items-0-measure").fill("Install a lock on gate 2.")
-    page.locator("#id_items-0-deadline").fill((agency_today() + dt.timedelta(days=30)).isoformat())
-    axe_check(page)
-    page.get_by_role("button", name="Issue the action plan").click()
+    # The action plan, issued with the report.
+    plan = ActionPlan.objects.get(source_validation=validation)
+    assert [item.requirement for item in plan.items.all()] == [first]
+    page.get_by_role("link", name=f"Issued {agency_today().isoformat()}", exact=False).click()
     expect(page.locator("#plan-state")).to_have_text("Issued")
-    assert ActionPlan.objects.get(source_validation=validation).items.count() == 1
 
     # The report.
     page.goto(f"/en/staff/validations/{validation.pk}/")
