@@ -133,8 +133,11 @@ class VisitBuilder(SeederBase):
         Result = Finding.Result
         results: tuple[Finding.Result, ...]
         if outcome == SiteValidation.Outcome.MEETS:
-            count, results = rng.choice((0, 0, 1)), (Result.PARTIALLY_MEETS,)
-        elif outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN:
+            # "Meets" stands only when every must requirement is met: a should may fall short.
+            shoulds = [req for req in self.requirements if not req.is_mandatory]
+            count = rng.choice((0, 0, 1))
+            return [(req, Result.PARTIALLY_MEETS) for req in rng.sample(shoulds, count)]
+        if outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN:
             count, results = rng.randint(2, 4), (Result.PARTIALLY_MEETS, Result.DOES_NOT_MEET)
         else:
             count, results = rng.randint(4, 8), (Result.DOES_NOT_MEET, Result.PARTIALLY_MEETS)

@@ -38,7 +38,7 @@ from validations.models import (
     Incident,
     SiteValidation,
 )
-from validations.selectors import action_plan_past_deadline_list
+from validations.selectors import action_plan_past_deadline_list, validation_outcome_conflicts
 
 MACHINES = [
     Application,
@@ -185,6 +185,19 @@ def test_the_sweeps_find_nothing_to_do_and_profiles_are_complete(seeded):
     assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
     certified = Application.objects.filter(state=Application.State.CERTIFIED).first()
     assert profile_missing_items(profile=certified.profile) == []
+
+
+def test_every_outcome_agrees_with_its_findings(seeded):
+    """As the services require: "meets" with no must requirement short, "meets with an
+    action plan" with a measure for each one that is, unless the officer justified it."""
+    completed = SiteValidation.objects.filter(state=SiteValidation.State.COMPLETED)
+    outcomes = set(completed.values_list("outcome", flat=True))
+    assert outcomes == set(SiteValidation.Outcome.values)
+    contradicted = [
+        (v.pk, v.outcome, validation_outcome_conflicts(validation=v, outcome=v.outcome))
+        for v in completed.filter(outcome_override_reason="")
+    ]
+    assert [c for c in contradicted if c[2]] == []
 
 
 def test_answers_and_measures_have_stored_files(seeded, settings):
