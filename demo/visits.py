@@ -134,9 +134,17 @@ class VisitBuilder(SeederBase):
         results: tuple[Finding.Result, ...]
         if outcome == SiteValidation.Outcome.MEETS:
             # "Meets" stands only when every must requirement is met: a should may fall short.
-            shoulds = [req for req in self.requirements if not req.is_mandatory]
+            # A must drawn is swapped for a should without another draw, so that the rest of
+            # the data set stays as it was.
             count = rng.choice((0, 0, 1))
-            return [(req, Result.PARTIALLY_MEETS) for req in rng.sample(shoulds, count)]
+            shoulds = [req for req in self.requirements if not req.is_mandatory]
+            return [
+                (
+                    req if not req.is_mandatory else shoulds[req.pk % len(shoulds)],
+                    rng.choice((Result.PARTIALLY_MEETS,)),
+                )
+                for req in rng.sample(self.requirements, count)
+            ]
         if outcome == SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN:
             count, results = rng.randint(2, 4), (Result.PARTIALLY_MEETS, Result.DOES_NOT_MEET)
         else:
