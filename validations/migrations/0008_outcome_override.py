@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('validations', '0006_membership_copy'),
+        ('validations', '0007_drop_company_and_membership_copies'),
     ]
 
     operations = [
