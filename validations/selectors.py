@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from core.dates import agency_today
 from core.models import Role
 from core.roles import scope_for
-from traders.models import Requirement
+from traders.models import ChangeNotice, Requirement
+from traders.selectors import change_notice_list_for as trader_change_notice_list_for
 
 from .models import (
     ActionPlan,
@@ -124,6 +125,20 @@ def site_validation_unannounced(prefix: str = "") -> models.Q:
     return models.Q(
         **{f"{prefix}kind": SiteValidation.Kind.SPOT_CHECK, f"{prefix}started_at__isnull": True}
     )
+
+
+def change_notice_list_for(*, user: Any) -> models.QuerySet[ChangeNotice]:
+    """``traders.selectors.change_notice_list_for`` with, for a trader, ``follow_up_hidden``
+    on each notice that a spot check not yet started follows up: the notice's follow-up
+    and the officer's note are not shown until the visit starts (a spot check is never
+    announced)."""
+    qs = trader_change_notice_list_for(user=user)
+    if getattr(user, "role", None) != Role.TRADER:
+        return qs
+    pending = SiteValidation.objects.filter(
+        site_validation_unannounced(), change_notice=models.OuterRef("pk")
+    )
+    return qs.annotate(follow_up_hidden=models.Exists(pending))
 
 
 def _unannounced_hidden(qs: models.QuerySet[Any], *, user: Any, prefix: str = "") -> Any:

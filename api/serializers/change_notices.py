@@ -3,6 +3,8 @@ revalidation)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -37,6 +39,15 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: ChangeNotice) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # For a trader, a follow-up by a spot check not yet started stays unsaid
+        # (validations.selectors.change_notice_list_for): the visit is unannounced.
+        if getattr(instance, "follow_up_hidden", False):
+            data["follow_up"] = ""
+            data["officer_note"] = ""
+        return data
 
 
 class ChangeNoticeCreateSerializer(serializers.Serializer):

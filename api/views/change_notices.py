@@ -16,10 +16,9 @@ from revalidation import services as revalidation_services
 from revalidation.selectors import revalidation_list_for
 from traders import services as trader_services
 from traders.models import ChangeNotice
-from traders.selectors import change_notice_list_for
 from validations import services as validation_services
 from validations.models import SiteValidation
-from validations.selectors import site_validation_list_for
+from validations.selectors import change_notice_list_for, site_validation_list_for
 
 from ..filters import CompanyFilter
 from ..serializers.base import NoteSerializer

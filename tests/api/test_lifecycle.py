@@ -301,8 +301,10 @@ def test_application_to_certification_to_revalidation(db):
     )
     assert spot_check["kind"] == "spot_check" and spot_check["change_notice"] == notice["id"]
     followed = _ok(trader.get(f"{V1}/change-notices/{notice['id']}/"))
-    assert followed["state"] != "submitted" and followed["follow_up"]
+    # Followed up, but not said how until the officers arrive (an unannounced visit).
+    assert followed["state"] == "follow_up" and followed["follow_up"] == ""
     _run_visit(officer, spot_check["id"], requirement_ids)
+    assert _ok(trader.get(f"{V1}/change-notices/{notice['id']}/"))["follow_up"] == "spot_check"
 
     # Revalidation: opened by an officer, the pre-filled profile submitted by the trader.
     cycle = _ok(

@@ -12,6 +12,7 @@ from django.core import mail
 from core.dates import agency_today
 from notifications.models import Notification, Reminder
 from tests.factories import make_membership
+from traders import services as trader_services
 from validations import services as validation_services
 from validations.models import SiteValidation
 
@@ -96,3 +97,44 @@ def test_other_visits_of_the_member_stay_visible_before_they_start(api, company,
     client = api(trader)
     assert _listed(client, revisit)
     assert client.get(_urls(revisit)[0]).status_code == 200
+
+
+def test_a_notice_followed_up_by_a_spot_check_does_not_tell_the_trader(
+    api, company, trader, officer
+):
+    """The trader's own change notice, followed up with a spot check: until the visit
+    starts, the notice shows neither the kind of follow-up nor the officer's note, and its
+    trail names no date."""
+    membership = make_membership(company=company)
+    notice = trader_services.change_notice_submit(
+        actor=trader,
+        company=company,
+        membership=membership,
+        kind="locations",
+        description="A new cross-dock in Sarnia.",
+        effective_on=agency_today(),
+    )
+    visit_on = agency_today() + dt.timedelta(days=5)
+    spot_check = validation_services.site_validation_schedule(
+        company=company,
+        actor=officer,
+        kind=SiteValidation.Kind.SPOT_CHECK,
+        scheduled_for=visit_on,
+        membership=membership,
+        change_notice=notice,
+    )
+    url = f"{V1}/change-notices/{notice.pk}/"
+    client = api(trader)
+
+    for body in (
+        client.get(url).json(),
+        *client.get(f"{V1}/change-notices/").json()["results"],
+    ):
+        assert (body["follow_up"], body["officer_note"]) == ("", "")
+    trail = client.get(f"{url}audit-events/").content.decode()
+    assert visit_on.isoformat() not in trail and "spot" not in trail.lower()
+    assert api(officer).get(url).json()["follow_up"] == "spot_check"
+
+    validation_services.site_validation_start(validation=spot_check, actor=officer)
+
+    assert client.get(url).json()["follow_up"] == "spot_check"

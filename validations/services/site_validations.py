@@ -131,7 +131,9 @@ def site_validation_schedule(
                 notice=change_notice,
                 actor=actor,
                 follow_up="spot_check",
-                note=_("Spot check scheduled for %(date)s.") % {"date": scheduled_for.isoformat()},
+                # Said without the kind or the date: the notice's trail is the trader's to
+                # read, and a spot check is unannounced (the visit's own trail has both).
+                note=_("Follow-up opened by an officer."),
             )
         validation = SiteValidation.objects.create(
             company=company,
