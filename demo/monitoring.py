@@ -415,14 +415,14 @@ class MonitoringBuilder(CycleBuilder):
             notice.officer_note = note
             ev(notice, co, times[1], officer, "acknowledge", S.SUBMITTED, S.ACKNOWLEDGED, note)
         elif follow_up == "spot_check":
-            visit = self._visit(
+            self._visit(
                 co,
                 kind=SiteValidation.Kind.SPOT_CHECK,
                 membership=membership,
                 change_notice=notice,
                 scheduled=times[1],
             )
-            note = f"Spot check scheduled for {visit.scheduled_for.isoformat()}."
+            note = "Follow-up opened by an officer."  # as the service: no kind, no date
             notice.officer_note = note
             ev(notice, co, times[1], officer, "open_follow_up", S.SUBMITTED, S.FOLLOW_UP, note)
         elif follow_up == "revalidation":
