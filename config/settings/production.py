@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_from_env, env
+from .base import database_from_env, env, logging_config
 
 DEBUG = False
 try:
@@ -17,6 +17,11 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production settings need a non-empty ALLOWED_HOSTS.")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
+
+# JSON lines with the request id, user and role (core.logging), for the log collector.
+LOGGING = logging_config(
+    fmt=env.str("LOG_FORMAT", default="json"), level=env.str("LOG_LEVEL", default="INFO")
+)
 
 DATABASES = {"default": database_from_env(default="postgres://postgres@postgres:5432/tt")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
