@@ -33,13 +33,15 @@ from core.access import staff_required
 from core.audit import audit_history
 from core.errors import DomainError
 from core.forms import choice_field
+from core.pages import form_refusal
 from core.roles import MANAGERS
 from reporting import dashboard as selectors
 from reporting.dashboard import Filters, UnknownList
 from traders import services
 from traders.models import Application, Membership, Programme
 from traders.selectors import application_list_for, membership_list_for
-from validations.selectors import site_validation_outcome_list
+from validations import services as validation_services
+from validations.selectors import decision_evidence
 
 PAGE_SIZE = 50
 
@@ -447,7 +449,7 @@ DECISIONS = {
             "application",
             "certify",
             "certify",
-            services.application_certify,
+            validation_services.application_certify,
             "note",
             False,
             gettext_lazy("Certify"),
@@ -525,25 +527,56 @@ class DecisionForm(forms.Form):
         help_text=gettext_lazy("Recorded in the audit trail with your name and the time."),
     )
 
-    def __init__(self, *args: Any, required: bool, confirming: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        required: bool,
+        confirming: bool = False,
+        overridable: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         field = self.fields["reason"]
         field.required = required
         field.error_messages["required"] = _("Give the reason for this decision.")
         if not required:
             field.label = _("Note (optional)")
+        if overridable:
+            # The evidence speaks against the decision: the service refuses it without the
+            # manager's written reason to decide all the same (the error comes beside it).
+            self.fields["override_reason"] = forms.CharField(
+                label=_("Your reason to certify against the evidence"),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=4000,
+                required=False,
+                help_text=_(
+                    "Only if you certify all the same: recorded in the audit trail with "
+                    "what it stands against."
+                ),
+            )
         if confirming:
-            field.widget = forms.HiddenInput()
+            for name in self.fields:
+                self.fields[name].widget = forms.HiddenInput()
 
 
 def _record(kind: str, pk: int, user: Any) -> Any:
     if kind == "application":
         return get_object_or_404(
-            application_list_for(user=user).select_related("assigned_officer"), pk=pk
+            application_list_for(user=user).select_related(
+                "assigned_officer", "profile__catalogue"
+            ),
+            pk=pk,
         )
     return get_object_or_404(
-        membership_list_for(user=user).select_related("assigned_officer", "application"), pk=pk
+        membership_list_for(user=user).select_related(
+            "assigned_officer", "application__profile__catalogue"
+        ),
+        pk=pk,
     )
+
+
+def _evidence(kind: str, record: Any) -> dict[str, Any]:
+    return decision_evidence(**{kind: record})
 
 
 def _available(kind: str, record: Any) -> list[dict[str, Any]]:
@@ -564,10 +597,7 @@ def _detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "record": record,
         "decisions": _available(kind, record),
         "history": audit_history(obj=record),
-        "validations": site_validation_outcome_list(
-            application_id=record.pk if kind == "application" else None,
-            membership_id=record.pk if kind == "membership" else None,
-        ),
+        "evidence": _evidence(kind, record),
     }
     if kind == "membership":
         context["certificate_url"] = (
@@ -603,26 +633,40 @@ def _decide(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRespon
         raise Http404
     record = _record(kind, pk, request.user)
     detail_url = reverse(f"backoffice:dashboard_{kind}", args=[record.pk])
+    evidence = _evidence(kind, record)
+    # Certifying against the evidence needs the manager's reason (the service's rule).
+    overridable = decision.action == "certify" and bool(evidence["contradictions"])
+    options = {"required": decision.required, "overridable": overridable}
     confirming = False
     if request.method == "POST":
         step = request.POST.get("confirm", "")
-        form = DecisionForm(request.POST, required=decision.required)
+        form = DecisionForm(request.POST, **options)
         if step == "edit":
             form = DecisionForm(
-                initial={"reason": request.POST.get("reason", "")}, required=decision.required
+                initial={
+                    "reason": request.POST.get("reason", ""),
+                    "override_reason": request.POST.get("override_reason", ""),
+                },
+                **options,
             )
         elif form.is_valid():
             if step == "yes":
+                extra = (
+                    {"override_reason": form.cleaned_data.get("override_reason", "")}
+                    if decision.action == "certify"
+                    else {}
+                )
                 try:
                     decision.service(
                         **{kind: record, "actor": request.user},
                         **{decision.argument: form.cleaned_data["reason"]},
+                        **extra,
                     )
                 except ValidationError as error:
                     for message in _messages_of(error):
                         form.add_error("reason", message)
                 except DomainError as error:
-                    form.add_error(None, error.message)
+                    form_refusal(form, error)
                 else:
                     messages.success(
                         request,
@@ -632,10 +676,10 @@ def _decide(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRespon
                     return redirect(detail_url)
             else:
                 confirming = True
-                form = DecisionForm(request.POST, required=decision.required, confirming=True)
+                form = DecisionForm(request.POST, confirming=True, **options)
                 form.is_valid()
     else:
-        form = DecisionForm(required=decision.required)
+        form = DecisionForm(**options)
     return render(
         request,
         "backoffice/dashboard/decide.html",
@@ -646,6 +690,7 @@ def _decide(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRespon
             "form": form,
             "confirming": confirming,
             "detail_url": detail_url,
+            "evidence": evidence,
         },
     )
 

@@ -44,3 +44,28 @@ class OutcomeContradictsFindings(DomainError):
             },
         )
         self.conflicts = list(conflicts)
+
+
+class CertificationContradictsEvidence(DomainError):
+    """Certifying an application that the evidence speaks against (no completed site
+    validation, a latest one that does not meet the requirements, an open action plan past
+    its deadline) with no written reason from the manager (HTTP 409). ``field`` names the
+    input a page shows it beside: the manager's reason to certify all the same."""
+
+    code = "certification_contradicts_evidence"
+    field = "override_reason"
+
+    def __init__(self, *, state: str, contradictions: Sequence[dict[str, str]]) -> None:
+        message = _(
+            "Cannot certify this application as it stands: %(evidence)s Deny it, or give your "
+            "reason to certify all the same."
+        ) % {"evidence": " ".join(c["message"] for c in contradictions)}
+        super().__init__(
+            message,
+            details={
+                "state": state,
+                "action": "certify",
+                "contradictions": [c["code"] for c in contradictions],
+            },
+        )
+        self.contradictions = list(contradictions)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from core.dates import agency_today
 from core.models import Role
 from core.roles import scope_for
-from traders.models import ChangeNotice, Requirement
+from traders.models import Application, ChangeNotice, Requirement
 from traders.selectors import change_notice_list_for as trader_change_notice_list_for
+from traders.selectors import profile_overview
 
 from .models import (
     ActionPlan,
@@ -362,3 +363,224 @@ def findings_by_validation(*, validation_ids: Any) -> dict[int, list[Finding]]:
     ):
         findings.setdefault(finding.validation_id, []).append(finding)
     return findings
+
+
+# --- The evidence behind a manager's decision (issue 14) ----------------------------------
+
+
+def _certification_contradictions(
+    *, initial_validations: list[SiteValidation], plans: list[ActionPlan]
+) -> list[dict[str, str]]:
+    """What certifying would stand against: no completed initial site validation, a latest
+    one that found the company does not meet the requirements, an open action plan past
+    its deadline. ``initial_validations``: the application's completed initial validations,
+    latest first; ``plans``: the company's plans."""
+    today = agency_today()
+    found: list[dict[str, str]] = []
+    if not initial_validations:
+        found.append(
+            {
+                "code": "no_completed_site_validation",
+                "message": str(_("No site validation of this application is completed.")),
+            }
+        )
+    elif initial_validations[0].outcome == SiteValidation.Outcome.DOES_NOT_MEET:
+        latest = initial_validations[0]
+        found.append(
+            {
+                "code": "site_validation_does_not_meet",
+                "message": str(
+                    _(
+                        "The site validation of %(date)s found that the company does not "
+                        "meet the requirements."
+                    )
+                    % {"date": latest.scheduled_for.isoformat()}
+                ),
+            }
+        )
+    for plan in plans:
+        if plan.state in ActionPlan.OPEN_STATES and plan.deadline < today:
+            found.append(
+                {
+                    "code": "action_plan_past_deadline",
+                    "message": str(
+                        _(
+                            "The action plan issued on %(issued)s is still open past its "
+                            "deadline of %(deadline)s."
+                        )
+                        % {
+                            "issued": plan.issued_on.isoformat(),
+                            "deadline": plan.deadline.isoformat(),
+                        }
+                    ),
+                }
+            )
+    return found
+
+
+def certification_contradictions(*, application: Any) -> list[dict[str, str]]:
+    """What the evidence says against certifying ``application`` (see
+    :func:`_certification_contradictions`): two queries. Each item has a stable ``code``
+    and a ``message`` in the active language."""
+    initial = list(
+        SiteValidation.objects.filter(
+            application_id=application.pk,
+            kind=SiteValidation.Kind.INITIAL,
+            state=SiteValidation.State.COMPLETED,
+        ).order_by("-completed_at", "-pk")
+    )
+    plans = list(
+        ActionPlan.objects.filter(
+            company_id=application.company_id,
+            state__in=ActionPlan.OPEN_STATES,
+            deadline__lt=agency_today(),
+        ).order_by("deadline", "pk")
+    )
+    return _certification_contradictions(initial_validations=initial, plans=plans)
+
+
+def _finding_summary(findings: list[Finding]) -> list[dict[str, Any]]:
+    counts = {result: 0 for result in Finding.Result.values}
+    for finding in findings:
+        counts[finding.result] += 1
+    return [
+        {"result": result, "label": str(Finding.Result(result).label), "count": counts[result]}
+        for result in Finding.Result.values
+    ]
+
+
+def _outcome_conflicts_of(
+    validation: SiteValidation, findings: list[Finding], covered: set[int]
+) -> list[str]:
+    """:func:`validation_outcome_conflicts` on findings already read: the codes of the must
+    requirements found short that the outcome stands against."""
+    Outcome = SiteValidation.Outcome
+    if validation.outcome not in (Outcome.MEETS, Outcome.MEETS_WITH_ACTION_PLAN):
+        return []
+    return [
+        f.requirement.code
+        for f in findings
+        if f.requirement.level == Requirement.Level.MUST
+        and f.result in SHORTFALL_RESULTS
+        and (validation.outcome == Outcome.MEETS or f.requirement_id not in covered)
+    ]
+
+
+def decision_evidence(*, application: Any = None, membership: Any = None) -> dict[str, Any]:
+    """Everything a manager weighs before deciding on an application or a membership, in
+    a constant number of queries whatever its size: the site validations (latest first)
+    with their findings (a summary per result, the shortfalls with their notes and files),
+    the officer's justification of an outcome and the findings it stands against; the
+    Security Profile with its answers and evidence; the company's action plans (open, then
+    closed) with their measures and files; its incidents and change notices; and, for an
+    application awaiting its decision, what certifying would contradict
+    (:func:`certification_contradictions`)."""
+    if (application is None) == (membership is None):
+        raise TypeError("decision_evidence needs an application or a membership")
+    company_id = (application or membership).company_id
+    if application is not None:
+        subject = models.Q(application_id=application.pk)
+        profile = application.profile
+    else:
+        subject = models.Q(membership_id=membership.pk)
+        if membership.application_id:
+            subject |= models.Q(application_id=membership.application_id)
+        profile = membership.application.profile if membership.application_id else None
+    validations = list(
+        SiteValidation.objects.filter(subject)
+        .select_related("lead_officer")
+        .order_by(models.F("completed_at").desc(nulls_last=True), "-scheduled_for", "-pk")
+    )
+    findings: dict[int, list[Finding]] = {}
+    for finding in (
+        Finding.objects.filter(validation_id__in=[v.pk for v in validations])
+        .select_related("requirement__area")
+        .prefetch_related(
+            models.Prefetch("evidence", queryset=FindingEvidence.objects.order_by("pk"))
+        )
+        .order_by("validation_id", "requirement__area__order", "requirement__order")
+    ):
+        findings.setdefault(finding.validation_id, []).append(finding)
+    plans = list(
+        ActionPlan.objects.filter(company_id=company_id)
+        .select_related("source_validation", "source_incident")
+        .prefetch_related(
+            models.Prefetch(
+                "items",
+                queryset=ActionPlanItem.objects.select_related("requirement")
+                .prefetch_related(
+                    models.Prefetch(
+                        "evidence", queryset=ActionPlanItemEvidence.objects.order_by("pk")
+                    )
+                )
+                .order_by("id"),
+            )
+        )
+        .order_by("deadline", "pk")
+    )
+    covered: dict[int, set[int]] = {}
+    for plan in plans:
+        if plan.source_validation_id:
+            covered.setdefault(plan.source_validation_id, set()).update(
+                item.requirement_id for item in plan.items.all() if item.requirement_id
+            )
+    today = agency_today()
+    rows = []
+    for validation in validations:
+        own = findings.get(validation.pk, [])
+        rows.append(
+            {
+                "validation": validation,
+                "completed": validation.state == SiteValidation.State.COMPLETED,
+                "summary": _finding_summary(own),
+                "shortfalls": [f for f in own if f.result in SHORTFALL_RESULTS],
+                "evidence_count": sum(len(f.evidence.all()) for f in own),
+                "conflicts": _outcome_conflicts_of(
+                    validation, own, covered.get(validation.pk, set())
+                )
+                if validation.state == SiteValidation.State.COMPLETED
+                else [],
+            }
+        )
+    completed = [r for r in rows if r["completed"]]
+    overview = profile_overview(profile=profile) if profile is not None else None
+    evidence_count = (
+        sum(len(row["answer"].evidence.all()) for row in overview["requirements"] if row["answer"])
+        if overview
+        else 0
+    )
+    open_plans = [p for p in plans if p.state != ActionPlan.State.ACCEPTED]
+    closed_plans = [p for p in plans if p.state == ActionPlan.State.ACCEPTED]
+    for plan in plans:
+        # Shown beside the plan.
+        plan.past_deadline = plan.state in ActionPlan.OPEN_STATES and plan.deadline < today
+    evidence: dict[str, Any] = {
+        "validations": rows,
+        "latest": completed[0] if completed else None,
+        "overrides": [r for r in completed if r["validation"].outcome_override_reason],
+        "profile": overview,
+        "profile_evidence_count": evidence_count,
+        "open_plans": open_plans,
+        "closed_plans": closed_plans,
+        "plan_groups": [
+            (_("Open action plans"), open_plans),
+            (_("Closed action plans"), closed_plans),
+        ],
+        "incidents": list(
+            Incident.objects.filter(company_id=company_id).order_by("-occurred_on", "-pk")
+        ),
+        "change_notices": list(
+            ChangeNotice.objects.filter(company_id=company_id).order_by("-created_at", "-pk")
+        ),
+        "contradictions": [],
+    }
+    if application is not None and application.state == Application.State.VALIDATED:
+        evidence["contradictions"] = _certification_contradictions(
+            initial_validations=[
+                r["validation"]
+                for r in completed
+                if r["validation"].kind == SiteValidation.Kind.INITIAL
+            ],
+            plans=plans,
+        )
+    return evidence

@@ -95,6 +95,21 @@ class ReasonsSerializer(serializers.Serializer):
     reasons = serializers.CharField(allow_blank=True)
 
 
+class CertifySerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Your reason to certify although the evidence speaks against it (no completed "
+            "site validation, a latest one that does not meet the requirements, an action "
+            "plan open past its deadline): without it, such a certification is refused "
+            "(409, certification_contradicts_evidence). Kept in the audit trail."
+        ),
+    )
+
+
 class ApplicationAssignOfficerSerializer(serializers.Serializer):
     officer = ScopedPrimaryKeyField(
         model=User,

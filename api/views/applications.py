@@ -25,6 +25,7 @@ from ..serializers.applications import (
     ApplicationAssignOfficerSerializer,
     ApplicationCreateSerializer,
     ApplicationSerializer,
+    CertifySerializer,
     ReasonsSerializer,
     RequestInfoSerializer,
 )
@@ -139,9 +140,9 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
     )
     certify = transition(
         "certify",
-        trader_services.application_certify,
+        validation_services.application_certify,
         _app,
-        NoteSerializer,
+        CertifySerializer,
         summary="Certify (a membership starts per programme)",
     )
     deny = transition(

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from core.audit import audit_history
 from tests.factories import make_application, make_membership
+from tests.validations.factories import make_site_validation
 from traders.models import Application, Membership
+from validations.models import SiteValidation
 
 A = Application.State
 M = Membership.State
@@ -40,9 +42,18 @@ CASES = [
 
 
 def make(kind: str, state: str, manager) -> Application | Membership:
+    if kind == "application" and state == A.VALIDATED:
+        return validated_application()
     if kind == "application":
         return make_application(state=state, manager=manager)
     return make_membership(state=state, manager=manager)
+
+
+def validated_application(outcome: str = SiteValidation.Outcome.MEETS) -> Application:
+    """An application validated by a completed initial site validation (what certifying
+    stands on)."""
+    validation = make_site_validation(state=SiteValidation.State.COMPLETED, outcome=outcome)
+    return Application.objects.get(pk=validation.application_id)
 
 
 @pytest.mark.parametrize(("kind", "state", "action", "target"), CASES)
@@ -91,7 +102,7 @@ def test_the_reason_is_required_beside_the_field(manager_client, manager, kind, 
 
 
 def test_certify_needs_no_reason(manager_client, manager):
-    app = make_application(state=A.VALIDATED, manager=manager)
+    app = validated_application()
     url = reverse("backoffice:dashboard_application_decide", args=[app.pk, "certify"])
     assert decide(manager_client, url, "").status_code == 302
     app.refresh_from_db()

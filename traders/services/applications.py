@@ -8,7 +8,7 @@ withdrawal as a whole (:func:`validations.services.application_withdraw`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -344,9 +344,17 @@ def application_record_validation(
     )
 
 
-def application_certify(*, application: Application, actor: User, note: str = "") -> Application:
+def application_certify(
+    *,
+    application: Application,
+    actor: User,
+    note: str = "",
+    check: Callable[[Application], None] | None = None,
+) -> Application:
     """Certify: one membership per programme applied for, each with a member number,
-    today's certification date and an expiry four years later."""
+    today's certification date and an expiry four years later. ``check`` may refuse once the
+    permission and the state are checked (the validations app weighs the evidence there:
+    interfaces call :func:`validations.services.application_certify`)."""
 
     def after(app: Application) -> None:
         certified_on = agency_today()
@@ -381,6 +389,7 @@ def application_certify(*, application: Application, actor: User, note: str = ""
         note=note,
         kwargs={"when": timezone.now()},
         fields=["decided_at"],
+        check=check,
         after=after,
     )
 

@@ -8,6 +8,7 @@ as before.
 - ``action_plan_items``: the same plans, measure by measure
 - ``incidents``: security incidents and their analysis
 - ``withdrawal``: an application withdrawn, and its visits still scheduled cancelled
+- ``decisions``: a certification weighed against the evidence
 
 Each lifecycle transition has one service; it runs through
 :func:`core.transitions.transition_run` (lock, permission, state check, save, audit). A
@@ -32,6 +33,7 @@ from .action_plans import (
     action_plan_respond,
     action_plan_return,
 )
+from .decisions import application_certify
 from .findings import finding_evidence_attach, finding_record
 from .incidents import incident_conclude, incident_report, incident_start_analysis
 from .site_validations import (
@@ -70,4 +72,5 @@ __all__ = [
     "incident_start_analysis",
     "incident_conclude",
     "application_withdraw",
+    "application_certify",
 ]
