@@ -269,7 +269,13 @@ def test_deny_without_reasons_in_french_keeps_the_note_beside_the_field(client, 
     client.force_login(manager)
     with translation.override("fr"):
         url = reverse("backoffice:dashboard_application_decide", args=[app.pk, "deny"])
+        record = reverse("backoffice:dashboard_application", args=[app.pk])
     assert url.startswith("/fr/")
+    page = client.get(record).content.decode()
+    assert "La preuve" in page and "Rapport de validation sur place (PDF)" in page
+    assert "La preuve s&#x27;oppose à la certification" in page or (
+        "La preuve s'oppose à la certification" in page
+    )
     body = client.post(url, {"reason": "  "}).content.decode()
     assert 'id="id_reason_error"' in body
     assert "Indiquez le motif de cette décision." in body
