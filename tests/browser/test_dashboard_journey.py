@@ -1,6 +1,8 @@
 """The manager's main path in real Chromium (issue 5): sign in, the dashboard, the 90-day
-expiring list, a validated application certified with the confirmation step, its
-certificate downloaded (a PDF). axe-core on each page; screenshots saved."""
+expiring list, a validated application whose evidence the manager reads (the site
+validation report, a PDF, and the action plan issued with it: issue 14) and certifies with
+the confirmation step, its certificate downloaded (a PDF). axe-core on each page;
+screenshots saved."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ import pytest
 from playwright.sync_api import expect
 
 from core.dates import agency_today
-from tests.factories import CompanyFactory, UserFactory, make_application
+from tests.factories import CompanyFactory, UserFactory
+from tests.validations.factories import make_site_validation
 from traders import services
 from traders.models import Application, CatalogueVersion, Membership
 from traders.reporting import copies_rebuild
+from validations.models import SiteValidation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +59,12 @@ def test_dashboard_to_certificate(
         ]
     )
     copies_rebuild()  # a bulk write carries no copy of the company (traders.reporting)
-    application = make_application(state=Application.State.VALIDATED, manager=manager)
+    # Validated by a site validation that meets the requirements with an action plan.
+    validation = make_site_validation(
+        state=SiteValidation.State.COMPLETED,
+        outcome=SiteValidation.Outcome.MEETS_WITH_ACTION_PLAN,
+    )
+    application = Application.objects.get(pk=validation.application_id)
     main = page.get_by_role("main")
 
     # Signed in, the manager lands on the dashboard.
@@ -80,10 +89,21 @@ def test_dashboard_to_certificate(
     _check(page, axe_check, screenshot, "validated")
     main.get_by_role("link", name=application.reference).click()
     expect(main.locator("[data-state]")).to_have_attribute("data-state", "validated")
+    # The evidence: the validation's outcome and its report, the plan issued with it.
+    evidence = main.locator("#evidence")
+    expect(evidence).to_contain_text("Meets requirements with an action plan")
+    report = evidence.get_by_role("link", name="Site validation report (PDF)")
+    response = page.request.get(report.get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF-")
+    expect(evidence.locator('[data-plan-state="issued"]')).to_contain_text(
+        "Correct the gate within 30 days."
+    )
+    expect(evidence.locator("#contradictions")).to_have_count(0)
     _check(page, axe_check, screenshot, "application")
 
     # Certify: a note, the confirmation step, then the decision.
     main.get_by_role("link", name="Certify").click()
+    expect(main.locator("#evidence-summary")).to_contain_text("1 open action plan.")
     page.get_by_label("Note (optional)").fill("Validation satisfactory; no findings open.")
     main.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Confirm the decision")).to_be_visible()
