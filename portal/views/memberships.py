@@ -27,7 +27,7 @@ from traders.selectors import (
 from validations.models import ActionPlan
 from validations.selectors import action_plan_list_for
 
-from .base import act_for, latest_incidents, timeline_rows
+from .base import act_for, agency_file, latest_incidents, timeline_rows
 
 
 def _membership_profile(membership: Membership) -> SecurityProfile | None:
@@ -83,6 +83,7 @@ def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 membership.company,
                 models.Q(membership=membership) | models.Q(membership__isnull=True),
             ),
+            **agency_file(request, obj=membership),
         },
     )
 

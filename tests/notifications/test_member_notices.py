@@ -191,7 +191,14 @@ def _actions(manager):
     return actions
 
 
-@pytest.mark.parametrize("kind", [k for k in ReminderKind.values if not k.endswith(("_due", "_overdue", "_escalated", "_lapsed"))])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        k
+        for k in ReminderKind.values
+        if not k.endswith(("_due", "_overdue", "_escalated", "_lapsed"))
+    ],
+)
 def test_each_event_records_one_notice_and_e_mails_once(
     kind, manager, django_capture_on_commit_callbacks
 ):
