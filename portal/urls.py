@@ -60,6 +60,7 @@ urlpatterns = [
         memberships.membership_confirm_profile,
         name="membership_confirm_profile",
     ),
+    path("memberships/<int:pk>/appeal/", memberships.membership_appeal, name="membership_appeal"),
     path(
         "memberships/<int:pk>/revalidation/",
         memberships.membership_revalidation_start,

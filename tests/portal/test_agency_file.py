@@ -185,3 +185,25 @@ def test_the_pages_keep_a_constant_number_of_queries(
     assert counts() == before
     with django_assert_max_num_queries(30):
         client.get(pages[0])
+
+
+def test_a_cancelled_member_appeals_from_the_membership_page(client, company, other_company):
+    manager = UserFactory(role=Role.MANAGER, is_staff=True)
+    cancelled = services.membership_cancel(
+        membership=make_membership(company=company, manager=manager), actor=manager, reason="X."
+    )
+    url = f"/en/portal/memberships/{cancelled.pk}/"
+    client.force_login(trader_of(other_company))
+    assert client.post(f"{url}appeal/", {"grounds": "Unfair."}).status_code == 404
+
+    client.force_login(trader_of(company))
+    deadline = (cancelled.cancelled_on + dt.timedelta(days=30)).isoformat()
+    assert f"until {deadline}" in _html(client.get(url))
+    refused = client.post(f"{url}appeal/", {"grounds": "  "})
+    assert refused.status_code == 400
+    assert "Give the grounds of the appeal." in refused.content.decode()
+    response = client.post(f"{url}appeal/", {"grounds": "The seals were controlled."})
+    assert response.status_code == 302
+    cancelled.refresh_from_db()
+    assert cancelled.state == "appealed"
+    assert "Appeal the cancellation" not in _html(client.get(url))
