@@ -108,7 +108,7 @@ def obligation_list(
                 )
             )
     for membership in memberships:
-        if membership.state == Membership.State.CANCELLED and membership.appeal_window_open:
+        if membership.state == Membership.State.CANCELLED and membership.appeal_window_open():
             assert membership.cancelled_on is not None
             found.append(
                 Obligation(

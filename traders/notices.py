@@ -25,7 +25,7 @@ from .models import Application, CompanyUser, Membership, Programme
 Kind = ReminderKind
 
 # The decision letters' titles.
-LETTER_TITLES = {
+LETTER_TITLES: dict[str, dict[str, str]] = {
     ReminderKind.CERTIFIED: {"en": "Certification decision", "fr": "Décision de certification"},
     ReminderKind.APPLICATION_DENIED: {
         "en": "Decision on your application: denied",

@@ -91,7 +91,7 @@ def membership_detail(
             **agency_file(request, obj=membership),
             "appeal_deadline": membership.cancelled_on + dt.timedelta(days=APPEAL_WINDOW_DAYS)
             if membership.state == Membership.State.CANCELLED
-            and membership.appeal_window_open
+            and membership.appeal_window_open()
             and membership.cancelled_on
             else None,
             "appeal_form": appeal_form or forms.AppealForm(),
