@@ -39,7 +39,7 @@ def transition_run(
     kwargs: dict[str, Any] | None = None,
     fields: Iterable[str] = (),
     check: Callable[[M], None] | None = None,
-    after: Callable[[M], None] | None = None,
+    after: Callable[[M], object] | None = None,
     field: str = "state",
 ) -> M:
     """Run transition ``method`` (default: ``action``) on a locked copy of ``obj``.

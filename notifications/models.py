@@ -21,6 +21,51 @@ class ReminderKind(models.TextChoices):
     INFORMATION_REQUEST_OVERDUE = "information_request_overdue", _("Information request overdue")
     PROFILE_CONFIRMATION_DUE = "profile_confirmation_due", _("Profile confirmation due")
     PROFILE_CONFIRMATION_OVERDUE = "profile_confirmation_overdue", _("Profile confirmation overdue")
+    # Notices of an event in the member's file: one per event (milestone ``event/<audit id>``).
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    APPLICATION_ELIGIBLE = "application_eligible", _("Application eligible")
+    APPLICATION_INELIGIBLE = "application_ineligible", _("Application ineligible")
+    VISIT_SCHEDULED = "visit_scheduled", _("Site visit scheduled")
+    REPORT_AVAILABLE = "report_available", _("Site Validation Report available")
+    ACTION_PLAN_ISSUED = "action_plan_issued", _("Action plan issued")
+    CERTIFIED = "certified", _("Certified")
+    APPLICATION_DENIED = "application_denied", _("Application denied")
+    MEMBERSHIP_SUSPENDED = "membership_suspended", _("Membership suspended")
+    MEMBERSHIP_REINSTATED = "membership_reinstated", _("Membership reinstated")
+    MEMBERSHIP_CANCELLED = "membership_cancelled", _("Membership cancelled")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+    MEMBERSHIP_RENEWED = "membership_renewed", _("Membership renewed")
+
+
+# The notices of an event (not a countdown), and those of them that carry a decision letter.
+EVENT_KINDS = frozenset(
+    {
+        ReminderKind.APPLICATION_RECEIVED,
+        ReminderKind.INFORMATION_REQUESTED,
+        ReminderKind.APPLICATION_ELIGIBLE,
+        ReminderKind.APPLICATION_INELIGIBLE,
+        ReminderKind.VISIT_SCHEDULED,
+        ReminderKind.REPORT_AVAILABLE,
+        ReminderKind.ACTION_PLAN_ISSUED,
+        ReminderKind.CERTIFIED,
+        ReminderKind.APPLICATION_DENIED,
+        ReminderKind.MEMBERSHIP_SUSPENDED,
+        ReminderKind.MEMBERSHIP_REINSTATED,
+        ReminderKind.MEMBERSHIP_CANCELLED,
+        ReminderKind.APPEAL_DECIDED,
+        ReminderKind.MEMBERSHIP_RENEWED,
+    }
+)
+LETTER_KINDS = frozenset(
+    {
+        ReminderKind.CERTIFIED,
+        ReminderKind.APPLICATION_DENIED,
+        ReminderKind.MEMBERSHIP_SUSPENDED,
+        ReminderKind.MEMBERSHIP_CANCELLED,
+        ReminderKind.APPEAL_DECIDED,
+    }
+)
 
 
 class Reminder(models.Model):
@@ -54,6 +99,12 @@ class Reminder(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    details = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        help_text=_("What a notice of an event says besides its date: reasons, reference, link."),
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -123,3 +174,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+def letter_upload_to(instance: Letter, filename: str) -> str:
+    return f"letters/{instance.company_id}/{instance.kind}-{instance.reminder_id}.pdf"
+
+
+class Letter(models.Model):
+    """The formal, bilingual decision letter a notice carries (certification, denial,
+    suspension, cancellation, appeal): its text is kept as recorded with the decision
+    (``context``, plain values in both languages) and its PDF is rendered once, on delivery
+    or on the first download."""
+
+    SCOPE_COMPANY_FIELD = "company_id"
+
+    reminder = models.OneToOneField(
+        Reminder, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="letter"
+    )
+    company_id = models.BigIntegerField(_("company id"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=ReminderKind.choices)
+    decided_on = models.DateField(_("decided on"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    context = models.JSONField(_("content"), default=dict)
+    file = models.FileField(_("file"), upload_to=letter_upload_to, blank=True, max_length=200)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["-decided_on", "-id"]
+        indexes = [
+            models.Index(fields=["company_id", "-decided_on"], name="letter_company_decided")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference} {self.decided_on}"
+
+    @property
+    def filename(self) -> str:
+        return f"decision-letter-{self.kind.replace('_', '-')}-{self.decided_on.isoformat()}.pdf"

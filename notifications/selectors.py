@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.dates import agency_tz
+from core.roles import scope_for
 
-from .models import Notification, Reminder
+from .models import Letter, Notification, Reminder
 
 
 def notification_list_for(*, user: Any) -> models.QuerySet[Notification]:
@@ -89,3 +90,16 @@ def reminder_staff_list(
         end = dt.datetime.combine(recorded_to + dt.timedelta(days=1), dt.time(), tzinfo=agency_tz())
         reminders = reminders.filter(created_at__lt=end)
     return reminders
+
+
+def letter_list_for(*, user: Any) -> models.QuerySet[Letter]:
+    """Decision letters: every one for staff, a trader's companies' only."""
+    return scope_for(Letter, user=user)
+
+
+def letter_list_about(*, user: Any, obj: models.Model) -> models.QuerySet[Letter]:
+    """The letters of the decisions on ``obj`` (an application, a membership), newest first."""
+    return letter_list_for(user=user).filter(
+        reminder__content_type=ContentType.objects.get_for_model(type(obj)),
+        reminder__object_id=obj.pk,
+    )

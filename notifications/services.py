@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
@@ -39,7 +40,7 @@ from django.utils import timezone, translation
 from core.errors import DomainError
 from core.roles import permission_check
 
-from .models import Notification, Reminder
+from .models import LETTER_KINDS, Letter, Notification, Reminder
 
 if TYPE_CHECKING:
     from core.models import User
@@ -137,6 +138,80 @@ def reminder_record_and_enqueue(
     return reminder
 
 
+@dataclass(frozen=True)
+class LetterDraft:
+    """The decision letter a notice carries: the decision's date, the reference it is about
+    and what it says (plain values, both languages, as ``pdf/decision_letter.html`` reads
+    them)."""
+
+    decided_on: dt.date
+    reference: str
+    context: dict[str, Any]
+
+
+def event_milestone(*, event_id: int) -> str:
+    return f"event/{event_id}"
+
+
+def member_notice_record(
+    *,
+    obj: models.Model,
+    kind: str,
+    event_id: int,
+    company_id: int,
+    due_on: dt.date,
+    recipient_ids: Iterable[int | None],
+    details: dict[str, Any] | None = None,
+    letter: LetterDraft | None = None,
+) -> Reminder | None:
+    """Record the notice of one event in a member's file (the audit event ``event_id``),
+    with its decision letter for the kinds that have one, and deliver it after commit.
+    Called inside the transaction of the decision; ``None`` if this event's notice was
+    already recorded (a retried or doubled call e-mails nobody twice)."""
+    if kind in LETTER_KINDS and letter is None:
+        raise ValueError(f"A {kind} notice carries its decision letter.")
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=obj.pk,
+                kind=kind,
+                milestone=event_milestone(event_id=event_id),
+                due_on=due_on,
+                recipient_ids=_unique_ids(recipient_ids),
+                details=details or {},
+                enqueued_at=timezone.now(),
+            )
+            if letter is not None:
+                Letter.objects.create(
+                    reminder=reminder,
+                    company_id=company_id,
+                    kind=kind,
+                    decided_on=letter.decided_on,
+                    reference=letter.reference[:60],
+                    context=letter.context,
+                )
+    except IntegrityError:
+        return None
+    _enqueue_on_commit(reminder_ids=[reminder.pk])
+    return reminder
+
+
+def letter_file_ensure(*, letter: Letter) -> Letter:
+    """The letter with its PDF, rendered and stored the first time it is needed (on
+    delivery, or a download before it). The row is locked meanwhile: rendered once."""
+    if letter.file:
+        return letter
+    from .letters import letter_render  # lazy: keeps WeasyPrint out of the services' import
+
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if not locked.file:
+            locked.file.save("letter.pdf", ContentFile(letter_render(letter=locked)), save=False)
+            locked.save(update_fields=["file"])
+    return locked
+
+
 def reminders_record_and_enqueue(
     *, drafts: Sequence[ReminderDraft], batch_size: int = 2000
 ) -> list[int]:
@@ -190,17 +265,28 @@ def reminders_requeue_stale(*, older_than: dt.timedelta) -> int:
     return len(stale)
 
 
-def _link() -> str:
-    return reverse("notifications:list")
+def _link(reminder: Reminder) -> str:
+    return str(reminder.details.get("link") or "") or reverse("notifications:list")
 
 
-def _render(*, reminder: Reminder, obj: Any, user: User) -> tuple[str, str, str, str]:
+def _letter_of(reminder: Reminder) -> Letter | None:
+    try:
+        return reminder.letter
+    except Letter.DoesNotExist:
+        return None
+
+
+def _render(
+    *, reminder: Reminder, obj: Any, user: User, letter: Letter | None = None
+) -> tuple[str, str, str, str]:
     """Subject, text, HTML and in-app link of one reminder, in the user's language."""
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
-        link = _link()
+        link = _link(reminder)
         context = {
             "reminder": reminder,
+            "details": reminder.details,
+            "letter": letter,
             "object": obj,
             "recipient": user,
             "days": reminder.days_before,
@@ -231,7 +317,15 @@ def reminder_deliver(*, reminder_id: int) -> Reminder:
         recipients = list(
             user_model.objects.filter(pk__in=reminder.recipient_ids, is_active=True).order_by("pk")
         )
-        rendered = {u.pk: _render(reminder=reminder, obj=obj, user=u) for u in recipients}
+        letter = _letter_of(reminder)
+        attachment: tuple[str, bytes, str] | None = None
+        if letter is not None and recipients:
+            letter = letter_file_ensure(letter=letter)
+            with letter.file.open("rb") as handle:
+                attachment = (letter.filename, handle.read(), "application/pdf")
+        rendered = {
+            u.pk: _render(reminder=reminder, obj=obj, user=u, letter=letter) for u in recipients
+        }
         Notification.objects.bulk_create(
             [
                 Notification(
@@ -262,6 +356,8 @@ def reminder_deliver(*, reminder_id: int) -> Reminder:
                         headers={"X-Reminder": f"{reminder.pk}"},
                     )
                     message.attach_alternative(html, "text/html")
+                    if attachment is not None:
+                        message.attach(*attachment)
                     message.send()
                     delivered.append(user.pk)
         except TRANSIENT_ERRORS as exc:

@@ -389,6 +389,14 @@ class InformationAnswerForm(forms.Form):
         ) % {"mb": settings.EVIDENCE_MAX_BYTES // 1_048_576}
 
 
+class AppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Grounds of your appeal"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Give the grounds of the appeal.")},
+    )
+
+
 class PortalDateInput(forms.DateInput):
     """The portal's date fields: the browser's date picker, which shows the date in the
     reader's own format (mm/dd/yyyy in Chromium's en-CA) and sends it as YYYY-MM-DD. No

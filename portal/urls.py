@@ -60,6 +60,7 @@ urlpatterns = [
         memberships.membership_confirm_profile,
         name="membership_confirm_profile",
     ),
+    path("memberships/<int:pk>/appeal/", memberships.membership_appeal, name="membership_appeal"),
     path(
         "memberships/<int:pk>/revalidation/",
         memberships.membership_revalidation_start,
@@ -71,6 +72,8 @@ urlpatterns = [
         files.action_plan_evidence_download,
         name="action_plan_evidence",
     ),
+    path("reports/<int:pk>/", files.site_validation_report, name="site_validation_report"),
+    path("letters/<int:pk>/", files.decision_letter, name="decision_letter"),
     path("changes/new/", change_notices.change_notice_create, name="change_notice_create"),
     path("incidents/new/", incidents.incident_create, name="incident_create"),
     path("revalidations/<int:pk>/", revalidations.revalidation_detail, name="revalidation"),

@@ -16,7 +16,7 @@ from portal import forms
 from traders import services as trader_services
 from traders.models import Company, InformationRequest
 
-from .base import company_or_redirect, timeline
+from .base import agency_file, company_or_redirect, timeline
 from .profiles import profile_context, profile_holder
 
 
@@ -87,6 +87,7 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         information_requests=requests,
         open_request=next((r for r in requests if r.is_open), None),
         can_submit=holder.editable and not context["missing"],
+        **agency_file(request, obj=app),
     )
     return render(request, "portal/application.html", context)
 

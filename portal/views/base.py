@@ -14,10 +14,16 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_history
 from core.models import Role
-from traders.models import Company, Membership
+from notifications.selectors import letter_list_about
+from traders.models import Application, Company, Membership
 from traders.selectors import company_list_for
-from validations.models import Incident
-from validations.selectors import action_plan_list_for, incident_list_for
+from validations.models import Incident, SiteValidation
+from validations.selectors import (
+    action_plan_list_for,
+    finding_list_for,
+    incident_list_for,
+    site_validation_list_for,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -149,3 +155,31 @@ def timeline_rows(events_qs: Any, *, states: dict[str, _StrOrPromise]) -> list[d
             }
         )
     return events
+
+
+def agency_file(request: HttpRequest, *, obj: Application | Membership) -> dict[str, Any]:
+    """What the agency did on an application or a membership, for its page: the visits
+    (their dates; a spot check only once it has started), each completed one's findings and
+    report, and the decisions' letters. Four queries, whatever their number."""
+    field = "application" if isinstance(obj, Application) else "membership"
+    visits = list(
+        site_validation_list_for(user=request.user)
+        .filter(**{field: obj})
+        .exclude(state=SiteValidation.State.CANCELLED)
+        .order_by("-scheduled_for", "-pk")
+    )
+    completed = [v.pk for v in visits if v.state == SiteValidation.State.COMPLETED]
+    findings: dict[int, list[Any]] = {pk: [] for pk in completed}
+    if completed:
+        for finding in (
+            finding_list_for(user=request.user)
+            .filter(validation_id__in=completed)
+            .order_by("requirement__area__order", "requirement__order", "requirement__code")
+        ):
+            findings[finding.validation_id].append(finding)
+    for visit in visits:
+        visit.findings_list = findings.get(visit.pk, [])  # type: ignore[attr-defined]  # for the template
+    return {
+        "visits": visits,
+        "letters": list(letter_list_about(user=request.user, obj=obj)),
+    }

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from core.access import AuthenticatedHttpRequest, trader_required
 from portal import forms
+from portal.obligations import obligation_list
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for
 from traders.selectors import application_list_for, change_notice_list_for, membership_list_for
@@ -28,17 +29,26 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             companies=companies, initial={"company": company}
         )
     if company is not None:
-        context.update(
-            applications=application_list_for(user=user).filter(company=company),
-            memberships=membership_list_for(user=user)
+        memberships = list(
+            membership_list_for(user=user)
             .filter(company=company)
-            .select_related("assigned_officer"),
+            .select_related("assigned_officer")
+        )
+        revalidations = list(
+            revalidation_list_for(user=user).filter(
+                company=company, state__in=RevalidationCycle.IN_PROGRESS
+            )
+        )
+        context.update(
+            obligations=obligation_list(
+                user=user, company=company, memberships=memberships, cycles=revalidations
+            ),
+            applications=application_list_for(user=user).filter(company=company),
+            memberships=memberships,
             action_plans=action_plan_list_for(user=user).filter(
                 company=company, state__in=ActionPlan.OPEN_STATES
             ),
-            revalidations=revalidation_list_for(user=user).filter(
-                company=company, state__in=RevalidationCycle.IN_PROGRESS
-            ),
+            revalidations=revalidations,
             change_notices=change_notice_list_for(user=user).filter(company=company)[:5],
             incidents=latest_incidents(request, company),
         )

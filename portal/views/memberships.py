@@ -3,6 +3,8 @@ profile each year and starting its revalidation."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db import models
 from django.http import HttpResponse, HttpResponseBase
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import AuthenticatedHttpRequest, trader_required
-from core.dates import agency_today
+from core.dates import APPEAL_WINDOW_DAYS, agency_today
 from core.files import file_attachment
 from core.pages import run_service
+from portal import forms
 from revalidation.models import RevalidationCycle
 from revalidation.selectors import revalidation_list_for, revalidation_window_opens
 from revalidation.services import revalidation_open
@@ -27,7 +30,7 @@ from traders.selectors import (
 from validations.models import ActionPlan
 from validations.selectors import action_plan_list_for
 
-from .base import act_for, latest_incidents, timeline_rows
+from .base import act_for, agency_file, latest_incidents, timeline_rows
 
 
 def _membership_profile(membership: Membership) -> SecurityProfile | None:
@@ -45,7 +48,9 @@ def _membership_profile(membership: Membership) -> SecurityProfile | None:
 
 
 @trader_required
-def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def membership_detail(
+    request: AuthenticatedHttpRequest, pk: int, appeal_form: forms.AppealForm | None = None
+) -> HttpResponse:
     membership = get_object_or_404(
         membership_list_for(user=request.user).select_related("assigned_officer"), pk=pk
     )
@@ -83,8 +88,37 @@ def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 membership.company,
                 models.Q(membership=membership) | models.Q(membership__isnull=True),
             ),
+            **agency_file(request, obj=membership),
+            "appeal_deadline": membership.cancelled_on + dt.timedelta(days=APPEAL_WINDOW_DAYS)
+            if membership.state == Membership.State.CANCELLED
+            and membership.appeal_window_open()
+            and membership.cancelled_on
+            else None,
+            "appeal_form": appeal_form or forms.AppealForm(),
         },
+        status=400 if appeal_form is not None else 200,
     )
+
+
+@trader_required
+@require_POST
+def membership_appeal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The member appeals a cancellation within its window, from the membership's page."""
+    membership = get_object_or_404(membership_list_for(user=request.user), pk=pk)
+    form = forms.AppealForm(request.POST)
+    if form.is_valid():
+        outcome = run_service(
+            lambda: trader_services.membership_appeal(
+                membership=membership, actor=request.user, grounds=form.cleaned_data["grounds"]
+            ),
+            form=form,
+        )
+        if outcome.ok:
+            messages.success(
+                request, _("Your appeal is received. The Agency will tell you its decision.")
+            )
+            return redirect("portal:membership", pk=membership.pk)
+    return membership_detail(request, pk, appeal_form=form)
 
 
 @trader_required

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.dates import agency_today
 from core.models import AuditEvent
+from notifications.models import Letter
 from revalidation.services import revalidation_open
 from tests.factories import (
     SiteFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     pdf_upload,
     trader_of,
 )
+from tests.validations.factories import make_site_validation
 from traders.models import (
     Application,
     ChangeNotice,
@@ -409,6 +411,8 @@ def their_objects(other_company, officer):
     evidence = EvidenceFile.objects.filter(answer__profile=app.profile).first()
     area = Requirement.objects.filter(area__catalogue=app.profile.catalogue).first().area.code
     info = app.information_requests.get()
+    visit = make_site_validation(state="completed", company=other_company)
+    letter = Letter.objects.filter(company_id=other_company.pk).first()
     return [
         f"/en/portal/applications/{app.pk}/",
         f"/en/portal/applications/{app.pk}/sites/",
@@ -420,6 +424,8 @@ def their_objects(other_company, officer):
         f"/en/portal/action-plans/{plan.pk}/",
         f"/en/portal/revalidations/{cycle.pk}/",
         f"/en/portal/revalidations/{cycle.pk}/profile/{area}/",
+        f"/en/portal/reports/{visit.pk}/",
+        f"/en/portal/letters/{letter.pk}/",
     ]
 
 

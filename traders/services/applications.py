@@ -25,6 +25,7 @@ from core.inputs import require_text
 from core.roles import MANAGERS, OFFICERS, TRADER_ONLY, permission_check
 from core.transitions import transition_run
 
+from .. import notices
 from ..models import (
     Application,
     Company,
@@ -176,6 +177,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
 
     def after(app: Application) -> None:
         SecurityProfile.objects.filter(pk=app.profile_id).update(submitted_at=app.submitted_at)
+        notices.member_notify(obj=app, kind=notices.Kind.APPLICATION_RECEIVED, action="submit")
 
     return transition_run(
         obj=application,
@@ -214,6 +216,13 @@ def application_request_info(
             message=message,
             deadline=deadline,
             requested_by=actor,
+        )
+        notices.member_notify(
+            obj=app,
+            kind=notices.Kind.INFORMATION_REQUESTED,
+            action="request_info",
+            due_on=deadline,
+            details={"message": message, "deadline": deadline.isoformat()},
         )
 
     return transition_run(
@@ -298,7 +307,14 @@ def application_mark_eligible(
     *, application: Application, actor: User, note: str = ""
 ) -> Application:
     return transition_run(
-        obj=application, action="mark_eligible", actor=actor, roles=OFFICERS, note=note
+        obj=application,
+        action="mark_eligible",
+        actor=actor,
+        roles=OFFICERS,
+        note=note,
+        after=lambda a: notices.member_notify(
+            obj=a, kind=notices.Kind.APPLICATION_ELIGIBLE, action="mark_eligible"
+        ),
     )
 
 
@@ -314,6 +330,12 @@ def application_mark_ineligible(
         note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
         fields=["decision_reason", "decided_at"],
+        after=lambda a: notices.member_notify(
+            obj=a,
+            kind=notices.Kind.APPLICATION_INELIGIBLE,
+            action="mark_ineligible",
+            reasons=reasons,
+        ),
     )
 
 
@@ -380,6 +402,7 @@ def application_certify(
                 note=note,
             )
             _certificate_enqueue(membership_id=membership.pk, reason="certification")
+        notices.member_notify(obj=app, kind=notices.Kind.CERTIFIED, action="certify", reasons=note)
 
     return transition_run(
         obj=application,
@@ -404,6 +427,9 @@ def application_deny(*, application: Application, actor: User, reasons: str) -> 
         note=reasons,
         kwargs={"reasons": reasons, "when": timezone.now()},
         fields=["decision_reason", "decided_at"],
+        after=lambda a: notices.member_notify(
+            obj=a, kind=notices.Kind.APPLICATION_DENIED, action="deny", reasons=reasons
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from core.inputs import require_text
 from core.roles import MANAGERS, OFFICERS, SYSTEM, TRADER_ONLY
 from core.transitions import transition_run
 
+from .. import notices
 from ..models import Membership
 from ._common import _certificate_enqueue
 
@@ -24,14 +25,28 @@ if TYPE_CHECKING:
 def membership_suspend(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = require_text(reason, "reason", _("Give the reason for the suspension."))
     return transition_run(
-        obj=membership, action="suspend", actor=actor, roles=MANAGERS, note=reason
+        obj=membership,
+        action="suspend",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        after=lambda m: notices.member_notify(
+            obj=m, kind=notices.Kind.MEMBERSHIP_SUSPENDED, action="suspend", reasons=reason
+        ),
     )
 
 
 def membership_reinstate(*, membership: Membership, actor: User, reason: str) -> Membership:
     reason = require_text(reason, "reason", _("Give the reason for the reinstatement."))
     return transition_run(
-        obj=membership, action="reinstate", actor=actor, roles=MANAGERS, note=reason
+        obj=membership,
+        action="reinstate",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        after=lambda m: notices.member_notify(
+            obj=m, kind=notices.Kind.MEMBERSHIP_REINSTATED, action="reinstate", reasons=reason
+        ),
     )
 
 
@@ -45,6 +60,9 @@ def membership_cancel(*, membership: Membership, actor: User, reason: str) -> Me
         note=reason,
         kwargs={"on": agency_today()},
         fields=["cancelled_on"],
+        after=lambda m: notices.member_notify(
+            obj=m, kind=notices.Kind.MEMBERSHIP_CANCELLED, action="cancel", reasons=reason
+        ),
     )
 
 
@@ -88,6 +106,13 @@ def membership_allow_appeal(*, membership: Membership, actor: User, reason: str)
         roles=MANAGERS,
         note=reason,
         fields=["cancelled_on"],
+        after=lambda m: notices.member_notify(
+            obj=m,
+            kind=notices.Kind.APPEAL_DECIDED,
+            action="allow_appeal",
+            reasons=reason,
+            details={"outcome": "allowed"},
+        ),
     )
 
 
@@ -96,7 +121,18 @@ def membership_uphold_cancellation(
 ) -> Membership:
     reason = require_text(reason, "reason", _("Give the reason for the decision."))
     return transition_run(
-        obj=membership, action="uphold_cancellation", actor=actor, roles=MANAGERS, note=reason
+        obj=membership,
+        action="uphold_cancellation",
+        actor=actor,
+        roles=MANAGERS,
+        note=reason,
+        after=lambda m: notices.member_notify(
+            obj=m,
+            kind=notices.Kind.APPEAL_DECIDED,
+            action="uphold_cancellation",
+            reasons=reason,
+            details={"outcome": "upheld"},
+        ),
     )
 
 
@@ -120,6 +156,15 @@ def membership_renew(
                 code="validation_too_old",
             )
 
+    def after(m: Membership) -> None:
+        _certificate_enqueue(membership_id=m.pk, reason="renewal")
+        notices.member_notify(
+            obj=m,
+            kind=notices.Kind.MEMBERSHIP_RENEWED,
+            action="renew",
+            due_on=m.expires_on,
+        )
+
     return transition_run(
         obj=membership,
         action="renew",
@@ -129,5 +174,5 @@ def membership_renew(
         kwargs={"on": renewed_on, "new_expiry": new_expiry},
         fields=["expires_on", "last_renewed_on"],
         check=check,
-        after=lambda m: _certificate_enqueue(membership_id=m.pk, reason="renewal"),
+        after=after,
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from core.errors import DomainError
 from core.inputs import require_text
 from core.roles import OFFICERS, SYSTEM, TRADER_ONLY, permission_check
 from core.transitions import state_label, transition_run
+from traders import notices
 from traders.models import Company, Membership
 
 from ..models import ActionPlan, ActionPlanItem, Incident, SiteValidation
@@ -120,13 +122,22 @@ def action_plan_issue(
             )
             for item in cleaned
         )
-        audit_record(
+        event = audit_record(
             actor=actor,
             obj=plan,
             action="issue",
             to_state=ActionPlan.State.ISSUED,
             note=_("%(count)s measure(s), due by %(date)s.")
             % {"count": len(cleaned), "date": plan.deadline.isoformat()},
+        )
+        notices.company_notify(
+            subject=plan,
+            company_id=company.pk,
+            kind=notices.Kind.ACTION_PLAN_ISSUED,
+            event_id=event.pk,
+            link=reverse("portal:action_plan", args=[plan.pk]),
+            due_on=plan.deadline,
+            details={"measures": len(cleaned), "deadline": plan.deadline.isoformat()},
         )
     return plan
 

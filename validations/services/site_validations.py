@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from core.errors import DomainError, Incomplete
 from core.inputs import require_text
 from core.roles import OFFICERS, SYSTEM, permission_check
 from core.transitions import state_label, transition_run
+from traders import notices
 from traders import services as trader_services
 from traders.models import Application, CatalogueVersion, ChangeNotice, Company, Membership, Site
 from traders.selectors import catalogue_current
@@ -148,7 +150,7 @@ def site_validation_schedule(
         )
         validation.sites.set(sites)
         validation.officers.set({actor, *officers})
-        audit_record(
+        event = audit_record(
             actor=actor,
             obj=validation,
             action="schedule",
@@ -156,7 +158,34 @@ def site_validation_schedule(
             note=_("%(kind)s on %(date)s.")
             % {"kind": validation.get_kind_display(), "date": scheduled_for.isoformat()},
         )
+        if kind != Kind.SPOT_CHECK:  # a spot check is never announced
+            _visit_notify(
+                validation=validation, kind=notices.Kind.VISIT_SCHEDULED, event_id=event.pk
+            )
     return validation
+
+
+def _visit_link(validation: SiteValidation) -> str:
+    if validation.application_id is not None:
+        return reverse("portal:application", args=[validation.application_id])
+    return reverse("portal:membership", args=[validation.membership_id])
+
+
+def _visit_notify(*, validation: SiteValidation, kind: str, event_id: int) -> None:
+    """Tell the company of a visit (its date) or of its report (once completed)."""
+    notices.company_notify(
+        subject=validation,
+        company_id=validation.company_id,
+        kind=kind,
+        event_id=event_id,
+        link=_visit_link(validation),
+        due_on=validation.scheduled_for,
+        details={
+            "visit_kind": validation.kind,
+            "scheduled_for": validation.scheduled_for.isoformat(),
+            "outcome": validation.outcome,
+        },
+    )
 
 
 def site_validation_start(*, validation: SiteValidation, actor: User) -> SiteValidation:
@@ -262,6 +291,11 @@ def site_validation_complete(
                 trader_services.application_record_validation(
                     application=v.application, actor=actor, note=note
                 )
+            _visit_notify(
+                validation=v,
+                kind=notices.Kind.REPORT_AVAILABLE,
+                event_id=notices.event_id_of(obj=v, action="complete"),
+            )
 
         return transition_run(
             obj=locked,
