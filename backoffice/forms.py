@@ -355,6 +355,22 @@ class AssignOfficerForm(forms.Form):
         model_choice_field(self, "officer").queryset = officers
 
 
+class BulkReassignForm(AssignOfficerForm):
+    """A manager gives the cases ticked on the work queue to one officer."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Cases"),
+        queryset=None,
+        error_messages={"required": _("Tick the cases to reassign.")},
+    )
+
+    def __init__(self, *args: Any, applications: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # declared so
+        field.queryset = applications
+
+
 # --- Monitoring: a spot check from the member's file --------------------------------------
 
 

@@ -133,7 +133,8 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             return redirect("portal:application_receipt", pk=pk)
         return redirect("portal:application", pk=pk)
     form = forms.SubmitDeclarationForm(
-        request.POST or None, text=submit_declaration_text(company=app.company)
+        request.POST if request.method == "POST" else None,  # unticked: an empty POST
+        text=submit_declaration_text(company=app.company),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
