@@ -117,3 +117,11 @@ class ApplicationAssignOfficerSerializer(serializers.Serializer):
         selector=staff_officers,
         help_text=_("An officer takes a case for themselves; a manager assigns any officer."),
     )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Taking a case another officer has: true once the taker confirms; without it the "
+            "answer is 409 already_assigned, naming that officer, and nothing changes."
+        ),
+    )

@@ -244,7 +244,7 @@ def test_a_manager_reassigns_the_cases_ticked_and_each_previous_officer_is_told_
     assert event.note == f"Reassigned from {officer} to Dana Third."
     assert Notification.objects.filter(user=colleague).count() == 1
     notice = Notification.objects.get(user=colleague)
-    assert notice.subject == "2 of your cases are now assigned to Dana Third"
+    assert notice.subject.startswith("2 of your cases are now assigned to Dana Third: ")
     assert theirs[0].reference in notice.body and theirs[1].reference in notice.body
     assert Notification.objects.filter(user=officer).count() == 1
     assert not Notification.objects.filter(user=third).exists()

@@ -105,7 +105,7 @@ def _application_reassign(
         references = ", ".join(app.reference for app in cases)
         subject = ngettext(
             "%(references)s is now assigned to %(officer)s",
-            "%(count)s of your cases are now assigned to %(officer)s",
+            "%(count)s of your cases are now assigned to %(officer)s: %(references)s",
             len(cases),
         ) % {"references": references, "count": len(cases), "officer": officer}
         body = _("%(actor)s assigned %(references)s to %(officer)s; you no longer have it.") % {
