@@ -18,7 +18,7 @@ from validations.models import Finding, SiteValidation
 
 if TYPE_CHECKING:
     from core.models import User
-    from traders.models import Membership, Requirement, Site
+    from traders.models import Application, Membership, Requirement, Site
 
 
 class DateInput(forms.DateInput):
@@ -358,7 +358,7 @@ class AssignOfficerForm(forms.Form):
 class BulkReassignForm(AssignOfficerForm):
     """A manager gives the cases ticked on the work queue to one officer."""
 
-    applications = forms.ModelMultipleChoiceField(
+    applications: forms.ModelMultipleChoiceField[Application] = forms.ModelMultipleChoiceField(
         label=_("Cases"),
         queryset=None,
         error_messages={"required": _("Tick the cases to reassign.")},

@@ -85,9 +85,9 @@ class SubmitSerializer(serializers.Serializer):
         required=False,
         default=False,
         help_text=_(
-            "True when the signing authority submitting made the declaration: \"I declare, as "
+            'True when the signing authority submitting made the declaration: "I declare, as '
             "a signing authority of <company>, that the information in this application is "
-            "true and complete.\" Without it the submit is refused (400, on this field)."
+            'true and complete." Without it the submit is refused (400, on this field).'
         ),
     )
 

@@ -131,7 +131,7 @@ def applications_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     officer = form.cleaned_data["officer"]
     outcome = run_service(

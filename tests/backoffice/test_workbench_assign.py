@@ -5,10 +5,9 @@ officer from the member's file. Officers may not assign others; traders get a 40
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-
-from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent, Role
 from notifications.models import Notification
@@ -201,9 +200,7 @@ def test_a_submitted_case_a_manager_gave_to_a_colleague_is_taken_over_with_its_r
     assert Notification.objects.filter(user=colleague).count() == 1  # taken from them
 
 
-def test_the_french_notice_is_in_the_previous_officers_language(
-    client: Client, officer
-) -> None:
+def test_the_french_notice_is_in_the_previous_officers_language(client: Client, officer) -> None:
     french = UserFactory(role=Role.OFFICER, is_staff=True, preferred_language="fr")
     app = make_application(state=S.UNDER_REVIEW, officer=french)
     client.force_login(officer)
@@ -237,9 +234,12 @@ def test_a_manager_reassigns_the_cases_ticked_and_each_previous_officer_is_told_
     for case in cases:
         case.refresh_from_db()
         assert case.assigned_officer == third
-        assert AuditEvent.objects.for_object(case).filter(
-            action="assign_officer", actor=manager
-        ).count() == 1
+        assert (
+            AuditEvent.objects.for_object(case)
+            .filter(action="assign_officer", actor=manager)
+            .count()
+            == 1
+        )
     event = AuditEvent.objects.for_object(mine).get(action="assign_officer")
     assert event.note == f"Reassigned from {officer} to Dana Third."
     assert Notification.objects.filter(user=colleague).count() == 1
@@ -280,15 +280,17 @@ def test_bulk_reassign_refuses_officers_and_inactive_or_non_officers(
     retired = UserFactory(role=Role.OFFICER, is_staff=True, is_active=False)
     for refused in (retired, trader):
         with pytest.raises(ValidationError):
-            services.application_reassign_bulk(
-                applications=[case], officer=refused, actor=manager
-            )
+            services.application_reassign_bulk(applications=[case], officer=refused, actor=manager)
     client.force_login(manager)
-    response = client.post(REASSIGN, {"applications": [case.pk], "officer": retired.pk}, follow=True)
+    response = client.post(
+        REASSIGN, {"applications": [case.pk], "officer": retired.pk}, follow=True
+    )
     assert "Select a valid choice" in response.content.decode()
     response = client.post(REASSIGN, {"officer": colleague.pk}, follow=True)
     assert "Tick the cases to reassign." in response.content.decode()
     case.refresh_from_db()
     assert case.assigned_officer == colleague
     client.force_login(trader)
-    assert client.post(REASSIGN, {"applications": [case.pk], "officer": manager.pk}).status_code == 404
+    assert (
+        client.post(REASSIGN, {"applications": [case.pk], "officer": manager.pk}).status_code == 404
+    )

@@ -224,12 +224,12 @@ def test_an_overdue_information_request_still_shows_its_deadline(client: Client,
 def test_a_managers_queue_with_the_reassign_controls_in_a_constant_number_of_queries(
     client: Client, manager, officer, django_assert_max_num_queries
 ) -> None:
-    for n in range(3):
+    for _n in range(3):
         make_application(state=S.UNDER_REVIEW, officer=officer)
     client.force_login(manager)
     html = _queue_queries(client, django_assert_max_num_queries, QUERY_BOUND + 1)  # officers
     assert html.count('form="bulk-reassign"') == 3
-    for n in range(12):
+    for _n in range(12):
         make_application(state=S.SUBMITTED)
     html = _queue_queries(client, django_assert_max_num_queries, QUERY_BOUND + 1)
     assert html.count('form="bulk-reassign"') == 15

@@ -112,9 +112,11 @@ MOVES: dict[str, Move] = {
             application=app, actor=actor, declared=True
         ),
         # The audit event keeps the declaration as the signer read it, with its version.
-        note=lambda app: f"Declaration {SUBMIT_DECLARATION_VERSION}: I declare, as a signing "
-        f"authority of {app.company.legal_name}, that the information in this application is "
-        "true and complete.",
+        note=lambda app: (
+            f"Declaration {SUBMIT_DECLARATION_VERSION}: I declare, as a signing "
+            f"authority of {app.company.legal_name}, that the information in this application is "
+            "true and complete."
+        ),
         effects=_submitted,
     ),
     "start_review": Move(

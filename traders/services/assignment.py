@@ -121,7 +121,11 @@ def _application_reassign(
 
 
 def _locked(pk: int) -> Application:
-    return Application.objects.select_for_update(of=("self",)).select_related("assigned_officer").get(pk=pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("assigned_officer")
+        .get(pk=pk)
+    )
 
 
 def application_assign_officer(
@@ -145,7 +149,9 @@ def application_assign_officer(
     return locked
 
 
-def application_take(*, application: Application, actor: User, confirm: bool = False) -> Application:
+def application_take(
+    *, application: Application, actor: User, confirm: bool = False
+) -> Application:
     """An officer takes a case for themselves: a submitted application's review starts
     (assigned to them), any other before the decision is assigned to them. A case another
     officer has is taken only with ``confirm``; that officer is told."""
