@@ -18,7 +18,7 @@ from validations.models import Finding, SiteValidation
 
 if TYPE_CHECKING:
     from core.models import User
-    from traders.models import Membership, Requirement, Site
+    from traders.models import Application, Membership, Requirement, Site
 
 
 class DateInput(forms.DateInput):
@@ -353,6 +353,22 @@ class AssignOfficerForm(forms.Form):
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "officer").queryset = officers
+
+
+class BulkReassignForm(AssignOfficerForm):
+    """A manager gives the cases ticked on the work queue to one officer."""
+
+    applications: forms.ModelMultipleChoiceField[Application] = forms.ModelMultipleChoiceField(
+        label=_("Cases"),
+        queryset=None,
+        error_messages={"required": _("Tick the cases to reassign.")},
+    )
+
+    def __init__(self, *args: Any, applications: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # declared so
+        field.queryset = applications
 
 
 # --- Monitoring: a spot check from the member's file --------------------------------------

@@ -17,7 +17,8 @@ urlpatterns = [
     path("", work_queue.workbench, name="workbench"),
     # The officer workbench (issue 4): backoffice/views/
     path("applications/<int:pk>/", applications.application_review, name="application"),
-    path("applications/<int:pk>/take/", applications.application_take, name="application_take"),
+    path("applications/<int:pk>/take/", work_queue.application_take, name="application_take"),
+    path("applications/reassign/", work_queue.applications_reassign, name="applications_reassign"),
     path(
         "applications/<int:pk>/assign/", applications.application_assign, name="application_assign"
     ),

@@ -211,6 +211,23 @@ class NotPermitted(DomainError):
         super().__init__(message, details={"action": action, "role": role})
 
 
+class SigningAuthorityRequired(NotPermitted):
+    """Only a signing authority of the company may take this action (HTTP 403); a
+    contributor prepares it. ``details`` names who may."""
+
+    code = "signing_authority_required"
+
+    def __init__(self, *, action: str, message: str, signing_authorities: Sequence[str]) -> None:
+        super().__init__(action=action, role="contributor", message=message)
+        self.details = {"action": action, "signing_authorities": list(signing_authorities)}
+
+
+class AlreadyAssigned(DomainError):
+    """A case another officer has is taken only once the taker confirms (HTTP 409)."""
+
+    code = "already_assigned"
+
+
 class Incomplete(DomainError):
     """An action was refused because items are missing; ``missing`` lists them."""
 

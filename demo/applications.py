@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from demo.base import Co
 from demo.catalogue import (
     DENIAL_REASONS,
@@ -16,6 +19,7 @@ from demo.catalogue import (
 from demo.files import demo_pdf
 from demo.monitoring import MonitoringBuilder
 from demo.scenarios import A, P
+from traders.declarations import SUBMIT_DECLARATION_VERSION, submit_declaration_text
 from traders.models import Application, InformationAnswerFile, InformationRequest
 from validations.models import SiteValidation
 
@@ -150,6 +154,10 @@ class ApplicationBuilder(MonitoringBuilder):
                 created_by=co.signer,
                 assigned_officer=officer,
                 submitted_at=t.get("submit"),
+                # The signer's declaration, as application_submit records it.
+                declared_by=co.signer if "submit" in t else None,
+                declared_at=t.get("submit"),
+                declaration_version=SUBMIT_DECLARATION_VERSION if "submit" in t else "",
                 decided_at=decided,
                 decision_reason=reason,
             ),
@@ -164,7 +172,12 @@ class ApplicationBuilder(MonitoringBuilder):
         ev(app, co, t["create"], trader, "create", "", A.DRAFT)
         current = A.DRAFT
         if "submit" in t:
-            ev(app, co, t["submit"], trader, "submit", A.DRAFT, A.SUBMITTED)
+            with translation.override(co.lang):  # as the signer read it
+                note = _("Declaration %(version)s: %(text)s") % {
+                    "version": SUBMIT_DECLARATION_VERSION,
+                    "text": submit_declaration_text(company=co.company),
+                }
+            ev(app, co, t["submit"], trader, "submit", A.DRAFT, A.SUBMITTED, note)
             current = A.SUBMITTED
         if "start_review" in t:
             ev(app, co, t["start_review"], officer, "start_review", A.SUBMITTED, A.UNDER_REVIEW)

@@ -244,6 +244,17 @@ class ApplicationStartForm(SitesChoiceMixin, forms.Form):
         self.data = data
 
 
+class SubmitDeclarationForm(forms.Form):
+    """The declaration the signer ticks to submit; its wording names the company. Not
+    required here: the service refuses a submit without it, beside this box."""
+
+    declaration = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, text: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].label = text
+
+
 class ApplicationSitesForm(SitesChoiceMixin, forms.Form):
     sites = forms.ModelMultipleChoiceField(
         label=_("Sites in scope"),

@@ -36,6 +36,11 @@ urlpatterns = [
         "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
     ),
     path(
+        "applications/<int:pk>/receipt/",
+        applications.application_receipt,
+        name="application_receipt",
+    ),
+    path(
         "applications/<int:pk>/profile/<str:area>/",
         profiles.application_area,
         {"kind": "application"},

@@ -122,7 +122,7 @@ def make_application(
     if state == S.WITHDRAWN:
         return validation_services.application_withdraw(application=app, actor=trader)
     complete_profile(app, trader)
-    app = services.application_submit(application=app, actor=trader)
+    app = services.application_submit(application=app, actor=trader, declared=True)
     if state == S.SUBMITTED:
         return app
     app = services.application_start_review(application=app, actor=officer)

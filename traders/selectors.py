@@ -21,11 +21,13 @@ from .models import (
     CatalogueVersion,
     ChangeNotice,
     Company,
+    CompanyUser,
     EvidenceFile,
     InformationAnswerFile,
     Membership,
     Programme,
     Requirement,
+    RequirementArea,
     SecurityProfile,
 )
 
@@ -48,9 +50,9 @@ def catalogue_current(*, programme: str = Programme.PIP) -> CatalogueVersion:
     return catalogue
 
 
-def profile_missing_items(*, profile: SecurityProfile) -> list[dict[str, str]]:
-    """What stops the profile from being complete: each mandatory requirement without an
-    answer, and each requirement needing evidence whose answer has none attached."""
+def _profile_items(*, profile: SecurityProfile) -> list[dict[str, Any]]:
+    """Each requirement of the profile's catalogue in order, with whether it is answered and,
+    when it stops the profile from being complete, why (two queries)."""
     requirements = (
         Requirement.objects.filter(area__catalogue_id=profile.catalogue_id)
         .select_related("area")
@@ -62,41 +64,56 @@ def profile_missing_items(*, profile: SecurityProfile) -> list[dict[str, str]]:
             "requirement_id", "implementation", "n_evidence"
         )
     }
-    missing: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for req in requirements:
         answer = answers.get(req.pk)
+        reason = ""
         if answer is None:
             if req.is_mandatory:
-                missing.append(
-                    {"code": req.code, "area": req.area.code, "reason": str(_("Not answered."))}
-                )
-            continue
-        if (
+                reason = str(_("Not answered."))
+        elif (
             req.evidence_required
             and answer["implementation"] != "not_applicable"
             and answer["n_evidence"] == 0
         ):
-            missing.append(
-                {
-                    "code": req.code,
-                    "area": req.area.code,
-                    "reason": str(_("A supporting document is required.")),
-                }
-            )
-    return missing
+            reason = str(_("A supporting document is required."))
+        items.append({"requirement": req, "answered": answer is not None, "reason": reason})
+    return items
+
+
+def _missing(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "code": item["requirement"].code,
+            "area": item["requirement"].area.code,
+            "title": item["requirement"].text,
+            "reason": item["reason"],
+        }
+        for item in items
+        if item["reason"]
+    ]
+
+
+def profile_missing_items(*, profile: SecurityProfile) -> list[dict[str, str]]:
+    """What stops the profile from being complete: each mandatory requirement without an
+    answer, and each requirement needing evidence whose answer has none attached; each with
+    its requirement's code, area, title and the reason."""
+    return _missing(_profile_items(profile=profile))
 
 
 def profile_completeness(*, profile: SecurityProfile) -> dict[str, Any]:
-    """Per area and overall: how many requirements are answered (with evidence if needed)."""
-    missing = {m["code"] for m in profile_missing_items(profile=profile)}
+    """Per area and overall: of the required items (every "must" requirement, and a
+    "should" one once answered, since an answer given must be complete), how many are
+    answered, with their document when one is required. An unanswered item never counts as
+    complete. ``missing`` is :func:`profile_missing_items`, from the same two queries."""
+    items = _profile_items(profile=profile)
     areas: dict[str, dict[str, Any]] = {}
-    for req in Requirement.objects.filter(area__catalogue_id=profile.catalogue_id).select_related(
-        "area"
-    ):
+    for item in items:
+        req = item["requirement"]
         entry = areas.setdefault(req.area.code, {"area": req.area, "total": 0, "complete": 0})
-        if req.is_mandatory or req.evidence_required:
+        if req.is_mandatory or item["answered"]:
             entry["total"] += 1
-            entry["complete"] += req.code not in missing
+            entry["complete"] += item["answered"] and not item["reason"]
     total = sum(a["total"] for a in areas.values())
     complete = sum(a["complete"] for a in areas.values())
     return {
@@ -104,7 +121,55 @@ def profile_completeness(*, profile: SecurityProfile) -> dict[str, Any]:
         "total": total,
         "complete": complete,
         "percent": round(100 * complete / total) if total else 100,
+        "missing": _missing(items),
     }
+
+
+def profile_answers_by_area(*, profile: SecurityProfile) -> list[dict[str, Any]]:
+    """Every answer of the profile, by requirement area in the catalogue's order, each with
+    its requirement and its evidence files: what the signer declares true (three queries,
+    however many answers)."""
+    answers = (
+        profile.answers.select_related("requirement__area")
+        .prefetch_related(
+            models.Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "pk"))
+        )
+        .order_by("requirement__area__order", "requirement__order")
+    )
+    areas = list(
+        RequirementArea.objects.filter(catalogue_id=profile.catalogue_id).order_by("order")
+    )
+    by_area: dict[int, list[Any]] = {area.pk: [] for area in areas}
+    for answer in answers:
+        by_area.setdefault(answer.requirement.area_id, []).append(answer)
+    return [{"area": area, "answers": by_area[area.pk]} for area in areas]
+
+
+def company_signing_authorities(*, company_id: int) -> list[Any]:
+    """The users who may sign for the company (submit its application), by name."""
+    return [
+        link.user
+        for link in CompanyUser.objects.filter(
+            company_id=company_id,
+            company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    ]
+
+
+def application_review_due_on(*, application: Application) -> dt.date | None:
+    """The date by which the service standard (``settings.APPLICATION_REVIEW_STANDARD_DAYS``
+    days from submission, agency dates) says the eligibility review is done; None before the
+    application is submitted."""
+    from core.dates import agency_date
+
+    if application.submitted_at is None:
+        return None
+    return agency_date(application.submitted_at) + dt.timedelta(
+        days=settings.APPLICATION_REVIEW_STANDARD_DAYS
+    )
 
 
 # One scoping function per model: every page and API reaches these objects only through them.
@@ -186,7 +251,7 @@ def profile_overview(*, profile: SecurityProfile) -> dict[str, Any]:
                 for a in completeness["areas"]
             ],
         },
-        "missing": profile_missing_items(profile=profile),
+        "missing": completeness["missing"],
         "requirements": [
             {"requirement": req, "answer": answers.get(req.pk)} for req in requirements
         ],

@@ -56,6 +56,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "state_changed_at",
             "assigned_officer",
             "submitted_at",
+            "declared_by",
+            "declared_at",
+            "declaration_version",
             "decided_at",
             "decision_reason",
             "information_requests",
@@ -74,6 +77,19 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
     harmonized_ctpat = serializers.BooleanField(required=False, default=False)
     sites = ScopedPrimaryKeyField(model=Site, selector=sites_for, many=True, required=False)
+
+
+class SubmitSerializer(serializers.Serializer):
+    declaration = serializers.BooleanField(
+        source="declared",
+        required=False,
+        default=False,
+        help_text=_(
+            'True when the signing authority submitting made the declaration: "I declare, as '
+            "a signing authority of <company>, that the information in this application is "
+            'true and complete." Without it the submit is refused (400, on this field).'
+        ),
+    )
 
 
 class RequestInfoSerializer(serializers.Serializer):
@@ -115,4 +131,12 @@ class ApplicationAssignOfficerSerializer(serializers.Serializer):
         model=User,
         selector=staff_officers,
         help_text=_("An officer takes a case for themselves; a manager assigns any officer."),
+    )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Taking a case another officer has: true once the taker confirms; without it the "
+            "answer is 409 already_assigned, naming that officer, and nothing changes."
+        ),
     )

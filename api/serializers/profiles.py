@@ -4,6 +4,7 @@ yearly confirmation."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from traders.models import EvidenceFile, ProfileAnswer, Requirement, SecurityProfile
@@ -52,6 +53,7 @@ class CompletenessSerializer(serializers.Serializer):
 class MissingItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     area = serializers.CharField()
+    title = serializers.CharField(help_text=_("The requirement as the catalogue states it."))
     reason = serializers.CharField()
 
 

@@ -28,6 +28,7 @@ from ..serializers.applications import (
     CertifySerializer,
     ReasonsSerializer,
     RequestInfoSerializer,
+    SubmitSerializer,
 )
 from ..serializers.base import NoteSerializer
 from .base import AuthenticatedRequest, ResourceViewSet, transition
@@ -60,7 +61,11 @@ class ApplicationViewSet(SecurityProfileActions, ResourceViewSet):
 
     _app = "application"
     submit = transition(
-        "submit", trader_services.application_submit, _app, summary="Submit the application"
+        "submit",
+        trader_services.application_submit,
+        _app,
+        SubmitSerializer,
+        summary="Submit the application, with the signing authority's declaration",
     )
     start_review = transition(
         "start-review",

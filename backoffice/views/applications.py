@@ -1,5 +1,6 @@
-"""An application on the workbench: take it or assign it, the eligibility review (request
-information, mark eligible or ineligible), and scheduling its initial site validation."""
+"""An application on the workbench: assign it (taking it is on the work queue's module), the
+eligibility review (request information, mark eligible or ineligible), and scheduling its
+initial site validation."""
 
 from __future__ import annotations
 
@@ -27,34 +28,6 @@ from validations import services as validation_services
 from validations.models import SiteValidation
 
 from .base import assign_post, back_to, get_or_404, officer_choices, officers_only, staff_officers
-
-
-@officers_only
-@require_POST
-def application_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Take a case: a submitted application's review starts, assigned to the actor; any
-    other application before its decision is assigned to the actor."""
-    application = get_or_404(trader_selectors.application_list_for(user=request.user), pk=pk)
-    back = back_to(request, reverse("backoffice:application", kwargs={"pk": application.pk}))
-    if application.state == Application.State.SUBMITTED:
-        outcome = run_service(
-            lambda: trader_services.application_start_review(
-                application=application, actor=request.user
-            ),
-            request=request,
-        )
-        done = _("You took %(reference)s: its review has started.")
-    else:
-        outcome = run_service(
-            lambda: trader_services.application_assign_officer(
-                application=application, officer=request.user, actor=request.user
-            ),
-            request=request,
-        )
-        done = _("You took %(reference)s: it is assigned to you.")
-    if outcome.ok:
-        messages.success(request, done % {"reference": application.reference})
-    return redirect(back)
 
 
 @officers_only

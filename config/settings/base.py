@@ -215,6 +215,10 @@ INFORMATION_REQUEST_REMINDER_DAYS = env.list(
 )
 PROFILE_CONFIRMATION_REMINDER_MONTHS = env.int("PROFILE_CONFIRMATION_REMINDER_MONTHS", default=11)
 PROFILE_CONFIRMATION_DUE_MONTHS = env.int("PROFILE_CONFIRMATION_DUE_MONTHS", default=12)
+# The service standard the trader's submission receipt states: the eligibility review is
+# done within this many calendar days of the submission. The domain reference gives none;
+# 30 days is this project's assumption, to be replaced by the programme's published figure.
+APPLICATION_REVIEW_STANDARD_DAYS = env.int("APPLICATION_REVIEW_STANDARD_DAYS", default=30)
 # A failing delivery is retried for about an hour (60, 120, 240, 480, then every 600 s).
 # No countdown may reach the broker's visibility timeout (15 min in production): Redis would
 # hand the waiting task to a second worker.

@@ -3,21 +3,23 @@ information, submit it. Its security profile's areas are in ``profiles``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.access import AuthenticatedHttpRequest, trader_required
-from core.errors import DomainError, Incomplete, TransitionNotAllowed
+from core.errors import DomainError, TransitionNotAllowed
 from core.pages import run_service
 from portal import forms
+from traders import selectors as trader_selectors
 from traders import services as trader_services
+from traders.declarations import submit_declaration_text
 from traders.models import Company, InformationRequest
 
 from .base import agency_file, company_or_redirect, timeline
-from .profiles import profile_context, profile_holder
+from .profiles import missing_links, profile_context, profile_holder
 
 
 def _application_start_post(
@@ -118,30 +120,79 @@ def application_sites(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @trader_required
-@require_POST
 def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Review and submit: every answer of the Security Profile by area, then the
+    declaration a signing authority ticks. A contributor sees the review and who can submit."""
     holder = profile_holder(request, "application", pk)
-    # Not core.pages.run_service: a second submit has its own message, beside the refusal.
-    try:
-        app = trader_services.application_submit(application=holder.obj, actor=request.user)
-    except Incomplete as error:
-        messages.error(request, str(error))
-    except TransitionNotAllowed as error:
-        # A second submit (double click, back button): the service refuses it.
-        messages.warning(
-            request,
-            _("This application was already submitted; nothing was sent twice. %(reason)s")
-            % {"reason": str(error)},
+    app = holder.obj
+    if not holder.editable:
+        if app.submitted_at is not None:
+            if request.method == "POST":  # a second submit (double click, back button)
+                messages.warning(
+                    request, _("This application was already submitted; nothing was sent twice.")
+                )
+            return redirect("portal:application_receipt", pk=pk)
+        return redirect("portal:application", pk=pk)
+    form = forms.SubmitDeclarationForm(
+        request.POST if request.method == "POST" else None,  # unticked: an empty POST
+        text=submit_declaration_text(company=app.company),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            lambda: trader_services.application_submit(
+                application=app, actor=request.user, declared=form.cleaned_data["declaration"]
+            ),
+            form=form,
         )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Application %(reference)s is submitted. An officer will review it.")
-            % {"reference": app.reference},
-        )
-    return redirect("portal:application", pk=pk)
+        if outcome.ok:
+            messages.success(
+                request,
+                _("Application %(reference)s is submitted. An officer will review it.")
+                % {"reference": app.reference},
+            )
+            return redirect("portal:application_receipt", pk=pk)
+        if isinstance(outcome.error, TransitionNotAllowed):
+            return redirect("portal:application", pk=pk)
+        status = outcome.status
+    signers = trader_selectors.company_signing_authorities(company_id=app.company_id)
+    missing = trader_services.application_missing_items(application=app)
+    return render(
+        request,
+        "portal/application_submit.html",
+        {
+            "holder": holder,
+            "application": app,
+            "form": form,
+            "areas": trader_selectors.profile_answers_by_area(profile=holder.profile),
+            "sites": list(app.sites.order_by("name")),
+            "missing": missing_links(holder, missing),
+            "signers": signers,
+            "may_sign": any(user.pk == request.user.pk for user in signers),
+        },
+        status=status,
+    )
+
+
+@trader_required
+def application_receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The receipt of a submitted application: its reference, when and by whom it was
+    submitted, what happens next and the service standard. Reachable from its page."""
+    holder = profile_holder(request, "application", pk)
+    app = holder.obj
+    if app.submitted_at is None:
+        return redirect("portal:application", pk=pk)
+    return render(
+        request,
+        "portal/application_receipt.html",
+        {
+            "holder": holder,
+            "application": app,
+            "declared_by": app.declared_by,
+            "review_due_on": trader_selectors.application_review_due_on(application=app),
+            "standard_days": settings.APPLICATION_REVIEW_STANDARD_DAYS,
+        },
+    )
 
 
 @trader_required

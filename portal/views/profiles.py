@@ -26,7 +26,6 @@ from traders.models import Application, SecurityProfile
 from traders.selectors import (
     application_list_for,
     profile_completeness,
-    profile_missing_items,
     profile_overview,
 )
 
@@ -100,7 +99,7 @@ def _completeness_rows(completeness: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _missing_links(holder: ProfileHolder, missing: list[dict[str, str]]) -> list[dict[str, str]]:
+def missing_links(holder: ProfileHolder, missing: list[dict[str, str]]) -> list[dict[str, str]]:
     """Each missing item with the address of the place where it is fixed."""
     links = []
     for item in missing:
@@ -116,10 +115,9 @@ def profile_context(holder: ProfileHolder) -> dict[str, Any]:
     """The profile's areas with their completeness, and what is missing before it can be
     submitted, each with its link: for the application's or the revalidation's page."""
     completeness = profile_completeness(profile=holder.profile)
-    if holder.kind == "application":
+    missing = completeness["missing"]
+    if holder.kind == "application":  # the sites in scope besides the profile
         missing = trader_services.application_missing_items(application=holder.obj)
-    else:
-        missing = profile_missing_items(profile=holder.profile)
     areas = [
         {**row, "url": holder.area_url(row["area"].code)}
         for row in _completeness_rows(completeness)
@@ -128,7 +126,7 @@ def profile_context(holder: ProfileHolder) -> dict[str, Any]:
         "holder": holder,
         "completeness": completeness,
         "areas": areas,
-        "missing": _missing_links(holder, missing),
+        "missing": missing_links(holder, missing),
     }
 
 

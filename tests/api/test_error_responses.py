@@ -35,7 +35,9 @@ def test_wrong_state_is_409_naming_the_state(api, manager, trader, company):
     assert body["code"] == "transition_not_allowed"
     assert "Draft" in body["message"]
     assert body["details"] == {"state": "Draft", "action": "certify"}
-    incomplete = api(trader).post(f"{V1}/applications/{app.pk}/submit/", {}, "json")
+    incomplete = api(trader).post(
+        f"{V1}/applications/{app.pk}/submit/", {"declaration": True}, "json"
+    )
     assert incomplete.status_code == 409 and incomplete.json()["code"] == "incomplete"
     assert incomplete.json()["details"]["missing"]
 

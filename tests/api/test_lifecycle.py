@@ -159,7 +159,8 @@ def test_application_to_certification_to_revalidation(db):
     assert profile["missing"] == []
     assert profile["completeness"]["percent"] == 100
     requirement_ids = [r["id"] for r in profile["requirements"]]
-    assert _ok(trader.post(f"{app}/submit/", format="json"))["state"] == "submitted"
+    submitted = _ok(trader.post(f"{app}/submit/", {"declaration": True}, format="json"))
+    assert submitted["state"] == "submitted"
 
     # The case waits, unassigned, in the officers' work queue; starting the review takes it.
     waiting = _ok(officer.get(f"{V1}/work-queue/", {"who": "unassigned"}))["results"]

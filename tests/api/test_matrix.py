@@ -417,7 +417,7 @@ ROWS: list[tuple[str, Callable, str, str, Callable | None, tuple[int, ...]]] = [
         _app(AS.DRAFT, complete=True),
         "post",
         "/applications/{id}/submit/",
-        None,
+        lambda x: {"declaration": True},
         (401, 200, 404, 403, 403, 403),
     ),
     (

@@ -176,9 +176,10 @@ def test_take_a_submitted_application(client: Client, officer, cases) -> None:
 def test_taking_a_case_under_review_assigns_it_to_the_taker(client: Client, manager, cases) -> None:
     app = cases["mine"]
     client.force_login(manager)
-    response = client.post(
-        reverse("backoffice:application_take", args=[app.pk]), {"next": QUEUE}, follow=True
-    )
+    url = reverse("backoffice:application_take", args=[app.pk])
+    asked = client.post(url, {"next": QUEUE})
+    assert asked.status_code == 409 and "Nothing has changed yet" in asked.content.decode()
+    response = client.post(url, {"next": QUEUE, "confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == QUEUE
     assert f"You took {app.reference}: it is assigned to you." in response.content.decode()
     app.refresh_from_db()
@@ -218,3 +219,17 @@ def test_an_overdue_information_request_still_shows_its_deadline(client: Client,
     client.force_login(officer)
     html = client.get(f"{QUEUE}?stage=info_requested").content.decode()
     assert (agency_today() + dt.timedelta(days=1)).isoformat() in html
+
+
+def test_a_managers_queue_with_the_reassign_controls_in_a_constant_number_of_queries(
+    client: Client, manager, officer, django_assert_max_num_queries
+) -> None:
+    for _n in range(3):
+        make_application(state=S.UNDER_REVIEW, officer=officer)
+    client.force_login(manager)
+    html = _queue_queries(client, django_assert_max_num_queries, QUERY_BOUND + 1)  # officers
+    assert html.count('form="bulk-reassign"') == 3
+    for _n in range(12):
+        make_application(state=S.SUBMITTED)
+    html = _queue_queries(client, django_assert_max_num_queries, QUERY_BOUND + 1)
+    assert html.count('form="bulk-reassign"') == 15

@@ -84,8 +84,8 @@ def _renew(manager):
 
 
 def _site_validation_actions():
-    from validations import services as validation_services
     from tests.validations.factories import make_site_validation, plan_items, record_findings
+    from validations import services as validation_services
 
     def schedule():
         app = _application(Application.State.ELIGIBLE)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
-from core.dates import agency_today
+from core.dates import agency_today, agency_tz
 from core.models import AuditEvent
 from notifications.models import Letter
 from revalidation.services import revalidation_open
@@ -255,11 +256,12 @@ def test_submit_is_offered_when_complete_and_a_double_submit_creates_nothing_twi
     app = make_application(company=company)
     complete_profile(app, trader)
     page = _html(trader_client.get(f"/en/portal/applications/{app.pk}/"))
-    assert "Submit the application" in page
     url = f"/en/portal/applications/{app.pk}/submit/"
-    first = trader_client.post(url, follow=True)
+    assert "Review and submit" in page and url in page
+    first = trader_client.post(url, {"declaration": "on"}, follow=True)
+    assert first.redirect_chain[-1][0] == f"/en/portal/applications/{app.pk}/receipt/"
     assert "is submitted" in _html(first)
-    second = trader_client.post(url, follow=True)
+    second = trader_client.post(url, {"declaration": "on"}, follow=True)
     assert "already submitted" in _html(second)
     app.refresh_from_db()
     assert app.state == Application.State.SUBMITTED
@@ -274,10 +276,145 @@ def test_submit_is_offered_when_complete_and_a_double_submit_creates_nothing_twi
 
 def test_submitting_an_incomplete_application_lists_the_problem(trader_client, company):
     app = make_application(company=company)
-    response = trader_client.post(f"/en/portal/applications/{app.pk}/submit/", follow=True)
+    response = trader_client.post(
+        f"/en/portal/applications/{app.pk}/submit/", {"declaration": "on"}, follow=True
+    )
     assert "cannot be submitted yet" in _html(response)
     app.refresh_from_db()
     assert app.state == Application.State.DRAFT
+
+
+# --- Review, declaration and receipt (issue 14) -----------------------------------------
+
+
+def test_the_review_page_lists_every_answer_by_area_with_its_requirement(
+    trader_client, trader, company
+):
+    app = make_application(company=company)
+    complete_profile(app, trader)
+    html = _html(trader_client.get(f"/en/portal/applications/{app.pk}/submit/"))
+    requirements = list(
+        Requirement.objects.filter(area__catalogue=app.profile.catalogue)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    positions = []
+    for req in requirements:
+        assert f'id="review-{req.code}"' in html
+        assert escape(req.text_en) in html, "the requirement itself, not its bare code"
+        positions.append(html.index(f'id="review-{req.code}"'))
+    assert positions == sorted(positions), "by area, in the catalogue's order"
+    for area in {r.area for r in requirements}:
+        assert f"{area.code} · {area.name_en}" in html
+    assert "Implemented" in html and f"We meet {requirements[0].code}" in html
+    evidence = EvidenceFile.objects.filter(answer__profile=app.profile).first()
+    assert f"/en/portal/evidence/{evidence.pk}/" in html
+    assert (
+        f"I declare, as a signing authority of {company.legal_name}, that the information in "
+        "this application is true and complete." in html
+    )
+
+
+def test_the_review_page_in_french(trader_client, trader, company):
+    app = make_application(company=company)
+    complete_profile(app, trader)
+    html = _html(trader_client.get(f"/fr/portal/applications/{app.pk}/submit/"))
+    assert f"Je déclare, à titre de signataire autorisé de {company.legal_name}" in html
+
+
+def test_submit_without_the_declaration_is_refused_beside_the_checkbox(
+    trader_client, trader, company
+):
+    app = make_application(company=company)
+    complete_profile(app, trader)
+    response = trader_client.post(f"/en/portal/applications/{app.pk}/submit/", {})
+    html = _html(response)
+    assert response.status_code == 422
+    assert 'id="id_declaration_error"' in html
+    assert "Tick the declaration to submit the application." in html
+    app.refresh_from_db()
+    assert app.state == Application.State.DRAFT and app.declared_by is None
+
+
+@pytest.fixture
+def contributor(company):
+    from tests.factories import CompanyUserFactory
+    from traders.models import CompanyUser
+
+    return CompanyUserFactory(
+        company=company, company_role=CompanyUser.CompanyRole.CONTRIBUTOR
+    ).user
+
+
+def test_a_contributor_is_told_who_can_submit_and_cannot(client, trader, contributor, company):
+    app = make_application(company=company)
+    complete_profile(app, contributor)
+    client.force_login(contributor)
+    url = f"/en/portal/applications/{app.pk}/submit/"
+    html = _html(client.get(url))
+    assert "Only a signing authority of" in html and trader.email in html
+    assert 'name="declaration"' not in html, "no declaration to tick"
+    response = client.post(url, {"declaration": "on"})
+    assert response.status_code == 409
+    errors = response.context["form"].non_field_errors().as_data()
+    assert [e.code for e in errors] == ["signing_authority_required"]
+    assert "can submit the application" in _html(response)
+    app.refresh_from_db()
+    assert app.state == Application.State.DRAFT
+
+
+def test_the_receipt_shows_the_reference_and_stays_reachable(
+    trader_client, trader, company, settings
+):
+    settings.APPLICATION_REVIEW_STANDARD_DAYS = 30
+    app = make_application(company=company)
+    complete_profile(app, trader)
+    receipt_url = f"/en/portal/applications/{app.pk}/receipt/"
+    assert trader_client.get(receipt_url)["Location"] == f"/en/portal/applications/{app.pk}/"
+    trader_client.post(f"/en/portal/applications/{app.pk}/submit/", {"declaration": "on"})
+    app.refresh_from_db()
+    html = _html(trader_client.get(receipt_url))
+    assert f'<strong id="receipt-reference">{app.reference}</strong>' in html
+    submitted_on = app.submitted_at.astimezone(agency_tz())
+    assert submitted_on.strftime("%Y-%m-%d %H:%M") in html
+    due = (submitted_on.date() + dt.timedelta(days=30)).isoformat()
+    assert f"within 30 days of receiving a complete application, that is by {due}" in html
+    assert "What happens next" in html and str(trader.full_name) in html
+    page = _html(trader_client.get(f"/en/portal/applications/{app.pk}/"))
+    assert receipt_url in page
+    assert trader_client.get(f"/en/portal/applications/{app.pk}/submit/")["Location"] == (
+        receipt_url
+    )
+
+
+def test_the_review_page_in_a_constant_number_of_queries(
+    trader_client, trader, company, django_assert_max_num_queries
+):
+    app = make_application(company=company)
+    url = f"/en/portal/applications/{app.pk}/submit/"
+    area, reqs = _area(app)
+    services_answer(app, reqs[:1], trader)
+    with django_assert_max_num_queries(REVIEW_QUERIES):
+        assert trader_client.get(url).status_code == 200
+    complete_profile(app, trader)
+    with django_assert_max_num_queries(REVIEW_QUERIES):
+        assert trader_client.get(url).status_code == 200
+
+
+REVIEW_QUERIES = 16
+
+
+def services_answer(app, requirements, actor):
+    from traders import services
+
+    for req in requirements:
+        services.profile_answer_save(
+            profile=app.profile,
+            requirement=req,
+            implementation=ProfileAnswer.Implementation.IMPLEMENTED,
+            description="Yes.",
+            actor=actor,
+        )
 
 
 def test_timeline_and_answering_an_information_request(client, company, officer):
@@ -418,6 +555,8 @@ def their_objects(other_company, officer):
         f"/en/portal/applications/{app.pk}/sites/",
         f"/en/portal/applications/{app.pk}/profile/{area}/",
         f"/en/portal/applications/{app.pk}/requests/{info.pk}/",
+        f"/en/portal/applications/{app.pk}/submit/",
+        f"/en/portal/applications/{app.pk}/receipt/",
         f"/en/portal/evidence/{evidence.pk}/",
         f"/en/portal/memberships/{membership.pk}/",
         f"/en/portal/memberships/{membership.pk}/certificate/",

@@ -21,6 +21,7 @@ from tests.traders.factories import (
     world,
 )
 from traders import services
+from traders.declarations import SUBMIT_DECLARATION_VERSION
 from traders.models import Application, InformationRequest, Membership
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,14 @@ class Move:
     target: str
     allowed: frozenset[str]
     run: Callable[[Application, User | None], Application]
-    note: str
+    note: str | Callable[[Application], str]
     effects: Callable[[Application, User | None, dt.datetime], None] = field(default=_no_effect)
 
 
 def _submitted(app: Application, actor: User | None, when: dt.datetime) -> None:
     assert app.submitted_at == when
+    assert (app.declared_by, app.declared_at) == (actor, when), "the declaration is recorded"
+    assert app.declaration_version == SUBMIT_DECLARATION_VERSION
     app.profile.refresh_from_db()
     assert app.profile.submitted_at == when, "the security profile is frozen on submit"
 
@@ -105,8 +108,15 @@ MOVES: dict[str, Move] = {
         sources=(S.DRAFT,),
         target=S.SUBMITTED,
         allowed=TRADER,
-        run=lambda app, actor: services.application_submit(application=app, actor=actor),
-        note="",
+        run=lambda app, actor: services.application_submit(
+            application=app, actor=actor, declared=True
+        ),
+        # The audit event keeps the declaration as the signer read it, with its version.
+        note=lambda app: (
+            f"Declaration {SUBMIT_DECLARATION_VERSION}: I declare, as a signing "
+            f"authority of {app.company.legal_name}, that the information in this application is "
+            "true and complete."
+        ),
         effects=_submitted,
     ),
     "start_review": Move(
@@ -282,7 +292,7 @@ def test_transition_allowed(action, source, actor_name, actors, company, time_ma
     assert (event.action, event.from_state, event.to_state) == (action, source, move.target)
     assert event.actor == actor
     assert event.actor_role == actor.role
-    assert event.note == move.note
+    assert event.note == (move.note(app) if callable(move.note) else move.note)
     assert event.occurred_at == when
     assert event.company_id == company.pk
     move.effects(app, actor, when)
@@ -324,7 +334,7 @@ def test_inactive_trader_may_not_act_for_their_company(actors, company):
     before = world(app)
 
     with pytest.raises(NotPermitted):
-        services.application_submit(application=app, actor=trader)
+        services.application_submit(application=app, actor=trader, declared=True)
 
     assert world(app) == before
 

@@ -140,7 +140,7 @@ def test_draft_submitted_after_a_new_version_is_moved_onto_it(company):
     new = services.catalogue_load(data=_version_2026(*WITH_NEW_REQUIREMENT))
 
     with pytest.raises(Incomplete) as refused:
-        services.application_submit(application=app, actor=trader)
+        services.application_submit(application=app, actor=trader, declared=True)
 
     assert [(m["code"], m["reason"]) for m in refused.value.missing] == [
         (NEW_CODE, "Not answered.")
@@ -163,7 +163,7 @@ def test_trader_answers_the_new_requirement_and_submits_on_the_new_version(compa
     old_answers = _answers(app.profile)
     new = services.catalogue_load(data=_version_2026(*WITH_NEW_REQUIREMENT))
     with pytest.raises(Incomplete):
-        services.application_submit(application=app, actor=trader)
+        services.application_submit(application=app, actor=trader, declared=True)
 
     # The refused submit said the new requirement is missing: the trader answers it (the
     # profile must now be on the 2026 version for that) and submits again.
@@ -174,7 +174,7 @@ def test_trader_answers_the_new_requirement_and_submits_on_the_new_version(compa
         description="Our new cyber-incident plan.",
         actor=trader,
     )
-    submitted = services.application_submit(application=app, actor=trader)
+    submitted = services.application_submit(application=app, actor=trader, declared=True)
 
     assert submitted.state == Application.State.SUBMITTED
     profile = SecurityProfile.objects.get(pk=app.profile_id)
@@ -193,7 +193,7 @@ def test_draft_complete_for_the_new_version_is_submitted_on_it(company):
     profiles_before = SecurityProfile.objects.filter(company=company).count()
     new = services.catalogue_load(data=_version_2026(*ONLY_KNOWN_CODES))
 
-    submitted = services.application_submit(application=app, actor=trader)
+    submitted = services.application_submit(application=app, actor=trader, declared=True)
 
     assert submitted.state == Application.State.SUBMITTED
     profile = SecurityProfile.objects.get(pk=app.profile_id)

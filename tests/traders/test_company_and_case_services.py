@@ -53,7 +53,13 @@ def test_officer_takes_a_case_and_manager_assigns_one(officer, manager):
         services.application_assign_officer(application=app, officer=other, actor=officer)
     app = services.application_assign_officer(application=app, officer=other, actor=manager)
     assert app.assigned_officer == other
-    app = services.application_assign_officer(application=app, officer=officer, actor=officer)
+    # Taking it back from the other officer needs a confirmation (issue 14).
+    with pytest.raises(DomainError) as asked:
+        services.application_assign_officer(application=app, officer=officer, actor=officer)
+    assert asked.value.code == "already_assigned"
+    app = services.application_assign_officer(
+        application=app, officer=officer, actor=officer, confirm=True
+    )
     assert app.assigned_officer == officer
 
 

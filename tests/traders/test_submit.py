@@ -39,7 +39,7 @@ def _answer(app, req, actor, implementation=IMPLEMENTED) -> ProfileAnswer:
 def _submit_refused(app, actor) -> list[dict[str, str]]:
     before = world(app)
     with pytest.raises(Incomplete) as refused:
-        services.application_submit(application=app, actor=actor)
+        services.application_submit(application=app, actor=actor, declared=True)
     assert world(app) == before, "a refused submit changes nothing"
     assert refused.value.code == "incomplete"
     return refused.value.missing
@@ -101,7 +101,7 @@ def test_submit_refused_until_complete_then_profile_frozen(trader, company):
         services.evidence_attach(
             answer=answers[code], upload=pdf_upload(f"{code}.pdf"), actor=trader
         )
-    submitted = services.application_submit(application=app, actor=trader)
+    submitted = services.application_submit(application=app, actor=trader, declared=True)
 
     assert submitted.state == Application.State.SUBMITTED
     app.profile.refresh_from_db()
@@ -144,3 +144,85 @@ def test_a_trader_may_not_list_another_companys_site(trader, company, other_comp
         )
     assert "sites" in refused.value.message_dict
     assert not app.sites.exists()
+
+
+# --- The declaration of a signing authority (issue 14) ---------------------------------
+
+
+def _ready(company, trader) -> Application:
+    from tests.factories import complete_profile
+
+    app = services.application_create(company=company, actor=trader)
+    services.application_sites_set(
+        application=app, sites=[SiteFactory(company=company)], actor=trader
+    )
+    complete_profile(app, trader)
+    return app
+
+
+def test_a_contributor_prepares_but_cannot_submit(trader, company):
+    from tests.factories import CompanyUserFactory
+    from traders.models import CompanyUser
+
+    contributor = CompanyUserFactory(
+        company=company, company_role=CompanyUser.CompanyRole.CONTRIBUTOR
+    ).user
+    app = _ready(company, contributor)  # a contributor answers the whole profile
+    before = world(app)
+    with pytest.raises(DomainError) as refused:
+        services.application_submit(application=app, actor=contributor, declared=True)
+    assert refused.value.code == "signing_authority_required"
+    assert str(trader) in str(refused.value), "the refusal says who can submit"
+    assert refused.value.details["signing_authorities"] == [str(trader)]
+    assert world(app) == before
+
+
+def test_submit_without_the_declaration_is_refused_on_the_declaration(trader, company):
+    app = _ready(company, trader)
+    before = world(app)
+    with pytest.raises(ValidationError) as refused:
+        services.application_submit(application=app, actor=trader, declared=False)
+    assert "declaration" in refused.value.message_dict
+    assert world(app) == before
+
+
+def test_the_declaration_is_recorded_on_the_application_and_its_audit_event(trader, company):
+    app = _ready(company, trader)
+    submitted = services.application_submit(application=app, actor=trader, declared=True)
+    assert submitted.declared_by == trader
+    assert submitted.declared_at == submitted.submitted_at is not None
+    assert submitted.declaration_version == "2026-1"
+    event = audit_events_for(app)[-1]
+    assert (event.action, event.actor) == ("submit", trader)
+    assert event.note.startswith("Declaration 2026-1: I declare, as a signing authority of ")
+    assert company.legal_name in event.note
+
+
+def test_progress_counts_only_answered_items(trader, company):
+    """An unanswered "should" requirement that needs a document is not counted as done, and
+    not counted as required either; once answered it is required, and done with its
+    document."""
+    from traders.selectors import profile_completeness
+
+    app = services.application_create(company=company, actor=trader)
+    requirements = _requirements(app)
+    mandatory = [r for r in requirements if r.is_mandatory]
+    empty = profile_completeness(profile=app.profile)
+    assert (empty["complete"], empty["total"]) == (0, len(mandatory))
+
+    should = next(r for r in requirements if not r.is_mandatory and r.evidence_required)
+    answer = _answer(app, should, trader)
+    answered = profile_completeness(profile=app.profile)
+    assert (answered["complete"], answered["total"]) == (0, len(mandatory) + 1)
+    assert should.code in {m["code"] for m in answered["missing"]}
+    services.evidence_attach(answer=answer, upload=pdf_upload(), actor=trader)
+    done = profile_completeness(profile=app.profile)
+    assert (done["complete"], done["total"]) == (1, len(mandatory) + 1)
+
+
+def test_what_is_missing_gives_each_requirements_text(trader, company):
+    app = services.application_create(company=company, actor=trader)
+    missing = services.application_missing_items(application=app)
+    first = _requirements(app)[0]
+    assert missing[0]["title"] == "Sites in scope"
+    assert missing[1]["code"] == first.code and missing[1]["title"] == first.text_en

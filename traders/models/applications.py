@@ -82,6 +82,18 @@ class Application(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
         related_name="assigned_applications",
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The declaration the signing authority made on submitting: who, when, and which
+    # version of its wording (traders.declarations).
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
+    declaration_version = models.CharField(_("declaration version"), max_length=20, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
     # The start form's one-time token: a second submission of the same form finds the draft
@@ -122,8 +134,11 @@ class Application(ConcurrentTransitionMixin, CompanyCopy, TimeStampedModel):
         return self.profile.catalogue
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
-    def submit(self, *, when: dt.datetime) -> None:
+    def submit(self, *, when: dt.datetime, declared_by: Any, declaration_version: str) -> None:
         self.submitted_at = when
+        self.declared_by = declared_by
+        self.declared_at = when
+        self.declaration_version = declaration_version
 
     @transition(field=state, source=State.SUBMITTED, target=State.UNDER_REVIEW)
     def start_review(self, *, officer: Any) -> None:

@@ -33,7 +33,12 @@ from .applications import (
     application_unschedule_validation,
     application_withdraw,
 )
-from .assignment import application_assign_officer, membership_assign_officer
+from .assignment import (
+    application_assign_officer,
+    application_reassign_bulk,
+    application_take,
+    membership_assign_officer,
+)
 from .catalogues import catalogue_load
 from .change_notices import (
     change_notice_acknowledge,
@@ -119,6 +124,8 @@ __all__ = [
     "membership_uphold_cancellation",
     "membership_renew",
     "application_assign_officer",
+    "application_take",
+    "application_reassign_bulk",
     "membership_assign_officer",
     "change_notice_submit",
     "change_notice_acknowledge",

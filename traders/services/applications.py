@@ -19,16 +19,18 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.dates import agency_today, membership_expiry
-from core.errors import DomainError, Incomplete
+from core.errors import DomainError, Incomplete, SigningAuthorityRequired
 from core.identifiers import application_reference_next, member_number_next
 from core.inputs import require_text
 from core.roles import MANAGERS, OFFICERS, TRADER_ONLY, permission_check
 from core.transitions import transition_run
 
 from .. import notices
+from ..declarations import SUBMIT_DECLARATION_VERSION, submit_declaration_text
 from ..models import (
     Application,
     Company,
+    CompanyUser,
     InformationAnswerFile,
     InformationRequest,
     Membership,
@@ -37,7 +39,7 @@ from ..models import (
     Site,
 )
 from ..reporting import company_copy_values
-from ..selectors import catalogue_current, profile_missing_items
+from ..selectors import catalogue_current, company_signing_authorities, profile_missing_items
 from ._common import _certificate_enqueue
 from .evidence import EVIDENCE_CONTENT_TYPES, evidence_check
 from .profiles import profile_catalogue_refresh
@@ -151,17 +153,47 @@ def application_missing_items(*, application: Application) -> list[dict[str, str
     missing = profile_missing_items(profile=application.profile)
     if not application.sites.exists():
         missing.insert(
-            0, {"code": "sites", "area": "", "reason": str(_("List at least one site in scope."))}
+            0,
+            {
+                "code": "sites",
+                "area": "",
+                "title": str(_("Sites in scope")),
+                "reason": str(_("List at least one site in scope.")),
+            },
         )
     return missing
 
 
-def application_submit(*, application: Application, actor: User) -> Application:
-    """Submit a complete application; the catalogue version is fixed from here on."""
+def _signing_authority_check(*, application: Application, actor: User) -> None:
+    """Only a signing authority of the company submits; a contributor prepares."""
+    if CompanyUser.objects.filter(
+        company_id=application.company_id,
+        user=actor,
+        company_role=CompanyUser.CompanyRole.SIGNING_AUTHORITY,
+    ).exists():
+        return
+    names = [str(u) for u in company_signing_authorities(company_id=application.company_id)]
+    raise SigningAuthorityRequired(
+        action="submit",
+        message=_(
+            "Only a signing authority of %(company)s can submit the application; you can "
+            "prepare it. Signing authorities: %(names)s."
+        )
+        % {"company": application.company.legal_name, "names": ", ".join(names) or "-"},
+        signing_authorities=names,
+    )
+
+
+def application_submit(*, application: Application, actor: User, declared: bool) -> Application:
+    """Submit a complete application, with the declaration of a signing authority of the
+    company (``declared``: they ticked it); the catalogue version is fixed from here on. The
+    application records who declared, when, and the declaration's version; the audit event
+    keeps its text as the signer read it."""
 
     permission_check(
         actor=actor, roles=TRADER_ONLY, action="submit", company_id=application.company_id
     )
+    _signing_authority_check(application=application, actor=actor)
     # Its own transaction: the draft moves onto the version in force even when the submit
     # is then refused, so the trader can answer the new requirements.
     profile_catalogue_refresh(profile=application.profile)
@@ -174,6 +206,10 @@ def application_submit(*, application: Application, actor: User) -> Application:
                 % {"count": len(missing)},
                 missing=missing,
             )
+        if not declared:
+            raise ValidationError(
+                {"declaration": _("Tick the declaration to submit the application.")}
+            )
 
     def after(app: Application) -> None:
         SecurityProfile.objects.filter(pk=app.profile_id).update(submitted_at=app.submitted_at)
@@ -184,8 +220,17 @@ def application_submit(*, application: Application, actor: User) -> Application:
         action="submit",
         actor=actor,
         roles=TRADER_ONLY,
-        kwargs={"when": timezone.now()},
-        fields=["submitted_at"],
+        note=_("Declaration %(version)s: %(text)s")
+        % {
+            "version": SUBMIT_DECLARATION_VERSION,
+            "text": submit_declaration_text(company=application.company),
+        },
+        kwargs={
+            "when": timezone.now(),
+            "declared_by": actor,
+            "declaration_version": SUBMIT_DECLARATION_VERSION,
+        },
+        fields=["submitted_at", "declared_by", "declared_at", "declaration_version"],
         check=check,
         after=after,
     )
