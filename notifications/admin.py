@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_tools import service_action
 
 from . import services
-from .models import Notification, Reminder
+from .models import Letter, Notification, Reminder
 
 
 @admin.register(Reminder)
@@ -47,4 +47,24 @@ class NotificationAdmin(admin.ModelAdmin):
         return [f.name for f in self.model._meta.concrete_fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """Decision letters are records: written with the decision's notice, never edited here."""
+
+    list_display = ["reference", "kind", "company_id", "decided_on", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reference"]
+    date_hierarchy = "decided_on"
+    raw_id_fields = ["reminder"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in self.model._meta.concrete_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

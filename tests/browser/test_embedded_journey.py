@@ -145,8 +145,17 @@ def test_a_trader_applies_on_the_embedded_default(page, live_server, sign_in, st
     # journey) and submit it in the browser.
     complete_profile(application, user)
     page.reload()
+    # Review every answer, make the signing authority's declaration, then submit.
+    main.get_by_role("link", name="Review and submit").click()
+    main.get_by_role("button", name="Submit the application").click()
+    expect(
+        page.get_by_text("Tick the declaration to submit the application.", exact=True)
+    ).to_be_visible()
+    main.get_by_role("checkbox").check()
     main.get_by_role("button", name="Submit the application").click()
     expect(page.get_by_text("is submitted")).to_be_visible()
+    expect(main.get_by_role("heading", name="Submission receipt")).to_be_visible()
+    main.get_by_role("link", name="Back to the application").click()
     application.refresh_from_db()
     assert application.state == Application.State.SUBMITTED
 
@@ -172,17 +181,19 @@ def test_a_trader_applies_on_the_embedded_default(page, live_server, sign_in, st
         )
         for _ in range(2)
     ]
+    # The sweep's reminder (the member's own notices of each event are recorded beside it).
+    due = Reminder.objects.filter(kind="information_request_due")
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         page.goto("/en/portal/")  # the web server keeps answering meanwhile
         expect(main).to_be_visible()
-        if Reminder.objects.filter(status=Reminder.Status.SENT).exists():
+        if due.filter(status=Reminder.Status.SENT).exists():
             break
         time.sleep(0.5)
     for sweep in sweeps:
         output, _ = sweep.communicate(timeout=WAIT_SECONDS)
         assert sweep.returncode == 0, output
-    (reminder,) = Reminder.objects.all()
+    (reminder,) = due
     assert reminder.status == Reminder.Status.SENT, (reminder.last_error, worker_log.read_text())
     assert reminder.kind == "information_request_due" and reminder.days_before == 7
     assert Notification.objects.filter(user=user, reminder=reminder).count() == 1

@@ -155,8 +155,17 @@ def test_trader_journey(page, live_server, axe_check, screenshot, sign_in, tmp_p
 
     # Submit, once.
     main.get_by_role("link", name="Back to the summary").click()
+    # Review every answer, make the signing authority's declaration, then submit.
+    main.get_by_role("link", name="Review and submit").click()
+    main.get_by_role("button", name="Submit the application").click()
+    expect(
+        page.get_by_text("Tick the declaration to submit the application.", exact=True)
+    ).to_be_visible()
+    main.get_by_role("checkbox").check()
     main.get_by_role("button", name="Submit the application").click()
     expect(page.get_by_text("is submitted")).to_be_visible()
+    expect(main.get_by_role("heading", name="Submission receipt")).to_be_visible()
+    main.get_by_role("link", name="Back to the application").click()
     _check(page, axe_check, screenshot, "application-submitted")
     application.refresh_from_db()
     assert application.state == Application.State.SUBMITTED

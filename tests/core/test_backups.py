@@ -63,7 +63,7 @@ def test_a_backup_restored_into_a_new_database_has_the_same_rows_files_and_audit
     call_command("backup_create", str(backup))
 
     manifest = json.loads((backup / "manifest.json").read_text())
-    assert manifest["tables"]["traders.Membership"] == 1
+    assert manifest["tables"]["traders_membership"] == 1
     assert manifest["audit"]["events"] == events > 0
     uploaded = sorted(p for p in (tmp_path / "uploads").rglob("*") if p.is_file())
     assert uploaded and len(manifest["uploads"]) == len(uploaded)

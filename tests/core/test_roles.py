@@ -39,6 +39,7 @@ BUILT = {
     "traders.Membership",
     "traders.ChangeNotice",
     "traders.MembershipCertificate",
+    "notifications.Letter",
     "validations.SiteValidation",
     "validations.Finding",
     "validations.FindingEvidence",

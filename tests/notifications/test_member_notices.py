@@ -127,7 +127,9 @@ def _actions(manager):
         from tests.factories import complete_profile
 
         complete_profile(app, trader_of(app.company))
-        return lambda: services.application_submit(application=app, actor=trader_of(app.company))
+        return lambda: services.application_submit(
+            application=app, actor=trader_of(app.company), declared=True
+        )
 
     def on_app(state, call):
         app = _application(state, officer=officer, manager=manager)
