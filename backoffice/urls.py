@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import dashboard
 from .views import (
     action_plans,
     applications,
+    dashboard,
+    decisions,
     files,
     members,
     monitoring,
@@ -76,7 +77,7 @@ urlpatterns = [
         action_plans.incident_action_plan_issue,
         name="incident_action_plan_issue",
     ),
-    # The manager dashboard and decisions (issue 5): backoffice/dashboard.py
+    # The manager dashboard and decisions (issue 5): backoffice/views/dashboard.py and decisions.py
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/lists/<slug:key>/", dashboard.dashboard_list, name="dashboard_list"),
     path(
@@ -86,27 +87,27 @@ urlpatterns = [
     ),
     path(
         "dashboard/applications/<int:pk>/",
-        dashboard.application_detail,
+        decisions.application_detail,
         name="dashboard_application",
     ),
     path(
         "dashboard/applications/<int:pk>/<slug:action>/",
-        dashboard.application_decide,
+        decisions.application_decide,
         name="dashboard_application_decide",
     ),
     path(
         "dashboard/memberships/<int:pk>/",
-        dashboard.membership_detail,
+        decisions.membership_detail,
         name="dashboard_membership",
     ),
     path(
         "dashboard/memberships/<int:pk>/certificate/",
-        dashboard.membership_certificate,
+        decisions.membership_certificate,
         name="dashboard_membership_certificate",
     ),
     path(
         "dashboard/memberships/<int:pk>/<slug:action>/",
-        dashboard.membership_decide,
+        decisions.membership_decide,
         name="dashboard_membership_decide",
     ),
 ]
