@@ -107,7 +107,10 @@ def test_queue_to_report(page, sign_in, axe_check, screenshot, tmp_path) -> None
     plan = ActionPlan.objects.get(source_validation=validation)
     assert [item.requirement for item in plan.items.all()] == [first]
     page.get_by_role("link", name=f"Issued {agency_today().isoformat()}", exact=False).click()
-    expect(page.locator("#plan-state")).to_have_text("Issued")
+    # The plan's page may take more than Playwright's default 5 s under CI's load (seen once
+    # with two workers); wait for it rather than fail on the clock.
+    page.wait_for_url(f"**/action-plans/{plan.pk}/", timeout=20_000)
+    expect(page.locator("#plan-state")).to_have_text("Issued", timeout=20_000)
 
     # The report.
     page.goto(f"/en/staff/validations/{validation.pk}/")
