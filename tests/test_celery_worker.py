@@ -44,6 +44,31 @@ def wait_for(pattern: str, log: Path, worker: subprocess.Popen, deadline: float)
     )
 
 
+def start_worker(env: dict[str, str], log: Path, *, hostname: str) -> subprocess.Popen:
+    """A real worker of the project's Celery app, as bin/start starts it, leading its own
+    process group (see :func:`stop`), its output in ``log``."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                f"--hostname={hostname}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def stop(worker: subprocess.Popen) -> None:
     """The worker leads its own process group: end it and its pool processes, always."""
     if worker.poll() is None:
@@ -68,26 +93,7 @@ def test_a_real_worker_runs_the_heartbeat_task(tmp_path: Path) -> None:
     log = tmp_path / "worker.log"
     deadline = time.monotonic() + WAIT_SECONDS
 
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--hostname=test-worker@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    worker = start_worker(env, log, hostname="test-worker@%h")
     try:
         wait_for(r"test-worker@\S+ ready\.", log, worker, deadline)
         assert "transport:   filesystem://" in log.read_text()

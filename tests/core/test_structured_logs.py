@@ -19,7 +19,14 @@ from rest_framework.authtoken.models import Token
 
 from core.logging import ContextFilter, logging_config, request_id_bound
 from tests.factories import CompanyFactory, trader_of
-from tests.test_celery_worker import ROOT, WAIT_SECONDS, local_env, stop, wait_for
+from tests.test_celery_worker import (
+    ROOT,
+    WAIT_SECONDS,
+    local_env,
+    start_worker,
+    stop,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,26 +111,7 @@ def test_a_task_sent_during_a_request_carries_its_request_id_into_the_worker(
     env = {**local_env(var_dir), "LOG_FORMAT": "json"}
     log = tmp_path / "worker.log"
     deadline = time.monotonic() + WAIT_SECONDS
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--hostname=log-worker@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    worker = start_worker(env, log, hostname="log-worker@%h")
     try:
         wait_for(r"log-worker@\S+ ready\.", log, worker, deadline)
         sent = subprocess.run(
